@@ -1,0 +1,49 @@
+"""Audit helper every service calls after a write."""
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from .fields import EncryptedTextField
+from .models import AuditEvent
+
+SECRET_MASK = "********"  # noqa: S105 - a mask, not a password
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """JSON-safe field values of `obj`; secrets are masked, Decimals become strings."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if isinstance(field, EncryptedTextField) or field.name in {"password", "password_hash"}:
+            data[field.name] = SECRET_MASK if field.value_from_object(obj) else ""
+            continue
+        data[field.attname] = field.value_from_object(obj)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_repr=str(actor) if authenticated else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=before,
+        after=after,
+        note=note,
+    )

@@ -1,0 +1,40 @@
+"""Money helpers shared by every app: ISO 4217 currencies and Decimal field shapes."""
+
+from decimal import Decimal
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import models
+
+# Numeric(14,6) for rates and costs, Numeric(16,4) for balances and payments (DESIGN.md).
+RATE_DIGITS, RATE_PLACES = 14, 6
+AMOUNT_DIGITS, AMOUNT_PLACES = 16, 4
+
+CURRENCY_CHOICES = sorted(
+    ((c.alpha_3, f"{c.alpha_3} – {c.name}") for c in pycountry.currencies), key=lambda c: c[0]
+)
+CURRENCY_CODES = frozenset(code for code, _ in CURRENCY_CHOICES)
+
+
+def validate_currency(value: str) -> None:
+    if value not in CURRENCY_CODES:
+        raise ValidationError(f"{value!r} is not an ISO 4217 currency code.", code="currency")
+
+
+class CurrencyField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("choices", CURRENCY_CHOICES)
+        kwargs.setdefault("default", "USD")
+        super().__init__(*args, **kwargs)
+
+
+def rate_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, **kwargs)
+
+
+def amount_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, **kwargs)
+
+
+ZERO = Decimal("0")

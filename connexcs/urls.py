@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from .dashboard import DashboardView
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("customers/", include("customers.urls")),
+    path("carriers/", include("carriers.urls")),
+    path("ratecards/", include("ratecards.urls")),
+    path("routing/", include("routing.urls")),
+    path("portal/", include("portal.urls")),
+    path("servers/", include("servers.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,44 @@
+"""Factories shared by every app's tests. App-specific ones live in tests/<app>/factories.py."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.choices import Access, Level, Role
+from accounts.models import GroupPermission, PermissionGroup, User
+
+PASSWORD = "Corr3ct-Horse-Battery"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    name = factory.Faker("name")
+    role = Role.USER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+
+
+class PermissionGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = PermissionGroup
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+def grant(user, area: str, level: str = Level.ALLOW, access: str = Access.WRITE) -> PermissionGroup:
+    """Put `user` in a new group holding one level for one area."""
+    group = PermissionGroupFactory()
+    GroupPermission.objects.create(group=group, area=area, level=level, access=access)
+    group.members.add(user)
+    return group
