@@ -1,5 +1,6 @@
 """Money helpers shared by every app: ISO 4217 currencies and Decimal field shapes."""
 
+import decimal
 from decimal import Decimal
 
 import pycountry
@@ -38,3 +39,25 @@ def amount_field(**kwargs) -> models.DecimalField:
 
 
 ZERO = Decimal("0")
+
+
+class Rounding(models.TextChoices):
+    """How a price or a call charge is cut to a card's precision."""
+
+    UP = "up", "Up"
+    DOWN = "down", "Down"
+    HALF_UP = "half_up", "Half up"
+    HALF_DOWN = "half_down", "Half down"
+
+
+_DECIMAL_ROUNDING = {
+    Rounding.UP: decimal.ROUND_CEILING,
+    Rounding.DOWN: decimal.ROUND_FLOOR,
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+}
+
+
+def round_to(value: Decimal, precision: int, rounding: str) -> Decimal:
+    """`value` cut to `precision` decimal places with a card's rounding method."""
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=_DECIMAL_ROUNDING[Rounding(rounding)])
