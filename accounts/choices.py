@@ -28,3 +28,14 @@ class Level(models.TextChoices):
 class Access(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Read & Write"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    MOBILE = "mobile", "Mobile"
+
+
+class DateFormat(models.TextChoices):
+    ISO = "Y-m-d", "YYYY-MM-DD"
+    EUROPEAN = "d/m/Y", "DD/MM/YYYY"
+    AMERICAN = "m/d/Y", "MM/DD/YYYY"

@@ -2,8 +2,12 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_countries.fields import CountryField
 
-from .choices import Access, Area, Level, Role
+from connexcs.fields import EncryptedTextField
+from connexcs.money import CurrencyField
+
+from .choices import Access, Area, Channel, DateFormat, Level, Role
 
 
 class UserManager(BaseUserManager):
@@ -94,3 +98,103 @@ class GroupPermission(models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.get_area_display()} {self.get_level_display()}"
+
+
+class TwoFactor(models.Model):
+    """A user's TOTP enrolment. `secret` is set at enrolment; `confirmed_at` once a code proved it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The newest time step accepted; a code for this step or an older one is a replay.
+    last_step = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"2FA for {self.user}"
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Recovery code of {self.user}"
+
+
+class VerificationCode(models.Model):
+    """A 6-digit code proving a person reads an email address or a mobile number.
+
+    Only its hash is kept for checking; `outgoing` is an encrypted copy the worker reads to send
+    the message and then blanks.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    target = models.CharField(max_length=254)  # the address or number the code was sent to
+    code_hash = models.CharField(max_length=128)
+    outgoing = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "channel", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} code for {self.user}"
+
+
+class AccountSettings(models.Model):
+    """The operator's own account: one row (pk=1), read with `AccountSettings.load()`."""
+
+    # Company Information
+    company_name = models.CharField("Name", max_length=200, blank=True)
+    address_line1 = models.CharField("Address Line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("Address Line 2", max_length=200, blank=True)
+    city = models.CharField("City", max_length=100, blank=True)
+    county = models.CharField("County/State", max_length=100, blank=True)
+    country = CountryField("Country", blank=True)
+    post_code = models.CharField("Post Code", max_length=20, blank=True)
+    # General Information
+    currency = CurrencyField("Currency")
+    date_format = models.CharField(
+        "Date Format", max_length=20, choices=DateFormat.choices, default=DateFormat.ISO
+    )
+    phone = models.CharField("Phone", max_length=20, blank=True)
+    mobile = models.CharField("Mobile", max_length=20, blank=True)
+    email_on_login = models.BooleanField(
+        "Email me at every login",
+        default=False,
+        help_text="Each staff member gets an email when they log in.",
+    )
+    require_two_factor = models.BooleanField("Require two factor authentication for all staff", default=False)
+    # SMTP details
+    smtp_from = models.EmailField("From Address", blank=True)
+    smtp_username = models.CharField("Username", max_length=200, blank=True)
+    smtp_password = EncryptedTextField("Password", blank=True)
+    smtp_server = models.CharField("Server", max_length=200, blank=True)
+    smtp_port = models.PositiveIntegerField("Port", default=25)
+    smtp_tls = models.BooleanField("TLS", default=False)
+    sms_from = models.CharField("From Mobile", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account settings"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="account_settings_single_row")]
+
+    def __str__(self):
+        return self.company_name or "My Account"
+
+    @classmethod
+    def load(cls) -> "AccountSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj

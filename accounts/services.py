@@ -1,14 +1,27 @@
+import smtplib
+import ssl
+from email.message import EmailMessage
+
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from connexcs import audit
 
-from .models import User
+from . import sms
+from .choices import Access, Area, Level
+from .models import AccountSettings, GroupPermission, PermissionGroup, User
+
+SMTP_TIMEOUT = 10  # seconds; a server that does not answer in time is reported, not waited on
 
 
 def panel_link(path: str) -> str:
@@ -26,3 +39,331 @@ def user_send_password_reset(*, user_id: int) -> None:
     body = render_to_string("registration/password_reset_email.txt", {"user": user, "link": link})
     send_mail("Reset your connexcs password", body, None, [user.email])
     audit.record(actor=None, action="user.password_reset_sent", obj=user)
+
+
+def user_send_login_email(*, user_id: int, ip_address: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    body = render_to_string(
+        "accounts/login_email.txt", {"user": user, "ip_address": ip_address, "when": timezone.now()}
+    )
+    send_mail("New login to connexcs", body, None, [user.email])
+    audit.record(actor=None, action="user.login_email_sent", obj=user, note=ip_address)
+
+
+def user_logged_in(*, user: User, ip_address: str) -> None:
+    """After a completed login (password and, if on, 2FA): the 'email me at every login' option."""
+    from .tasks import send_login_email
+
+    if AccountSettings.load().email_on_login:
+        transaction.on_commit(lambda: send_login_email.delay(user.pk, ip_address))
+
+
+# --- My Account: company, general and SMTP settings -------------------------------------------
+
+COMPANY_FIELDS = ["company_name", "address_line1", "address_line2", "city", "county", "country", "post_code"]
+GENERAL_FIELDS = ["currency", "date_format", "phone", "mobile", "email_on_login", "require_two_factor"]
+SMTP_FIELDS = [
+    "smtp_from",
+    "smtp_username",
+    "smtp_password",
+    "smtp_server",
+    "smtp_port",
+    "smtp_tls",
+    "sms_from",
+]
+
+
+@transaction.atomic
+def account_settings_update(*, actor: User, **values) -> AccountSettings:
+    from .verification import normalize_mobile
+
+    allowed = set(COMPANY_FIELDS + GENERAL_FIELDS + SMTP_FIELDS)
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"Not account settings: {sorted(unknown)}")
+    row = AccountSettings.load()
+    row = AccountSettings.objects.select_for_update().get(pk=row.pk)
+    before = audit.snapshot(row)
+    if values.get("smtp_password") in (None, ""):
+        values.pop("smtp_password", None)  # a blank password field keeps the stored one
+    for name in ("mobile", "sms_from"):
+        if values.get(name):
+            try:
+                values[name] = normalize_mobile(values[name])
+            except ValidationError as exc:
+                raise ValidationError({name: exc.message_dict["mobile"]}) from exc
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    audit.record(actor=actor, action="account.update", obj=row, before=before, after=audit.snapshot(row))
+    return row
+
+
+def smtp_test(*, actor: User, to: str) -> tuple[bool, str]:
+    """Send a real message through the saved SMTP details; (ok, what the server answered)."""
+    row = AccountSettings.load()
+    if not row.smtp_server:
+        return False, "Enter the SMTP server first."
+    message = EmailMessage()
+    message["Subject"] = "connexcs test email"
+    message["From"] = row.smtp_from or settings.DEFAULT_FROM_EMAIL
+    message["To"] = to
+    message.set_content("This is a test message from your connexcs SMTP settings.")
+    try:
+        ok, answer = True, _smtp_send(row, message)
+    except (smtplib.SMTPException, OSError) as exc:
+        ok, answer = False, _describe(exc, row)
+    with transaction.atomic():
+        audit.record(
+            actor=actor, action="account.smtp_test", obj=row, note=f"{'sent' if ok else 'failed'}: {answer}"
+        )
+    return ok, answer
+
+
+def _smtp_send(row: AccountSettings, message: EmailMessage) -> str:
+    implicit_tls = row.smtp_tls and row.smtp_port == 465
+    context = ssl.create_default_context()
+    if implicit_tls:
+        client = smtplib.SMTP_SSL(row.smtp_server, row.smtp_port, timeout=SMTP_TIMEOUT, context=context)
+    else:
+        client = smtplib.SMTP(row.smtp_server, row.smtp_port, timeout=SMTP_TIMEOUT)
+    with client:
+        client.ehlo()
+        if row.smtp_tls and not implicit_tls:
+            client.starttls(context=context)
+            client.ehlo()
+        if row.smtp_username:
+            client.login(row.smtp_username, row.smtp_password)
+        sender = message["From"]
+        code, reply = client.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = client.rcpt(message["To"])
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({message["To"]: (code, reply)})
+        code, reply = client.data(message.as_bytes())
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
+    return f"{code} {reply.decode(errors='replace')}"
+
+
+def _describe(exc: Exception, row: AccountSettings) -> str:
+    where = f"{row.smtp_server}:{row.smtp_port}"
+    if isinstance(exc, TimeoutError):
+        return f"{where} did not answer within {SMTP_TIMEOUT} seconds."
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{where} refused the connection."
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        (code, reply), *_ = exc.recipients.values()
+        return f"The server refused the recipient: {code} {reply.decode(errors='replace')}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"The server answered {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+    return f"{where}: {exc}"
+
+
+def sms_test(*, actor: User) -> tuple[bool, str]:
+    row = AccountSettings.load()
+    if not actor.mobile:
+        return False, "Add your mobile number first (Current User)."
+    try:
+        ok, answer = True, sms.send_sms(to=actor.mobile, body="connexcs test SMS", sender=row.sms_from)
+        answer = f"Sent to {actor.mobile}" + (f" ({answer})" if answer else "")
+    except sms.SmsError as exc:
+        ok, answer = False, str(exc)
+    with transaction.atomic():
+        audit.record(
+            actor=actor, action="account.sms_test", obj=row, note=f"{'sent' if ok else 'failed'}: {answer}"
+        )
+    return ok, answer
+
+
+# --- Users ---------------------------------------------------------------------------------------
+
+USER_FIELDS = ["name", "email", "role", "is_active", "mobile", "mobile_verified_at", "email_verified_at"]
+
+
+def _check_email(email: str, *, exclude_pk: int | None = None) -> str:
+    email = User.objects.normalize_email(email).lower()
+    taken = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"email": "A user with this email already exists."})
+    return email
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
+@transaction.atomic
+def user_create(*, actor: User, name: str, email: str, password: str, role: str, groups=()) -> User:
+    email = _check_email(email)
+    user = User(name=name, email=email, role=role)
+    _check_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.permission_groups.set(groups)
+    audit.record(actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, instance: User, name: str, email: str, role: str, groups=None) -> User:
+    user = User.objects.select_for_update().get(pk=instance.pk)
+    before = audit.snapshot(user, USER_FIELDS)
+    email = _check_email(email, exclude_pk=user.pk)
+    if user.pk == actor.pk and role != user.role:
+        raise ValidationError({"role": "You cannot change your own role."})
+    if email != user.email:
+        user.email_verified_at = None  # the new address has not been proved yet
+    user.name, user.email, user.role = name, email, role
+    user.full_clean(exclude=["password"])
+    user.save()
+    if groups is not None:
+        user.permission_groups.set(groups)
+    audit.record(
+        actor=actor, action="user.update", obj=user, before=before, after=audit.snapshot(user, USER_FIELDS)
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, instance: User, password: str) -> User:
+    user = User.objects.select_for_update().get(pk=instance.pk)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="user.password_change", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_change_own_password(*, actor: User, old_password: str, password: str) -> User:
+    if not actor.check_password(old_password):
+        raise ValidationError({"old_password": "Your current password is not right."})
+    return user_set_password(actor=actor, instance=actor, password=password)
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, name: str, email: str) -> User:
+    """The Current User tab: a person edits their own name and email."""
+    return user_update(actor=actor, instance=actor, name=name, email=email, role=actor.role)
+
+
+def end_sessions(user: User) -> int:
+    """Delete every session of `user` (database sessions)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_disable(*, actor: User, instance: User) -> User:
+    if instance.pk == actor.pk:
+        raise ValidationError({"is_active": "You cannot disable yourself."})
+    user = User.objects.select_for_update().get(pk=instance.pk)
+    before = audit.snapshot(user, USER_FIELDS)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_sessions(user)
+    audit.record(
+        actor=actor,
+        action="user.disable",
+        obj=user,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
+        note=f"{ended} session(s) ended",
+    )
+    return user
+
+
+@transaction.atomic
+def user_enable(*, actor: User, instance: User) -> User:
+    user = User.objects.select_for_update().get(pk=instance.pk)
+    before = audit.snapshot(user, USER_FIELDS)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor, action="user.enable", obj=user, before=before, after=audit.snapshot(user, USER_FIELDS)
+    )
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: User, instance: User) -> None:
+    if instance.pk == actor.pk:
+        raise ValidationError({"email": "You cannot delete yourself."})
+    before = audit.snapshot(instance, USER_FIELDS)
+    end_sessions(instance)
+    audit.record(actor=actor, action="user.delete", obj=instance, before=before)
+    instance.delete()
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+def _group_state(group: PermissionGroup) -> dict:
+    return {
+        "name": group.name,
+        "members": sorted(group.members.values_list("email", flat=True)),
+        "permissions": {p.area: f"{p.level}/{p.access}" for p in group.permissions.all()},
+    }
+
+
+def _set_levels(group: PermissionGroup, levels: dict[str, tuple[str, str]]) -> None:
+    for area, (level, access) in levels.items():
+        if area not in Area.values or level not in Level.values or access not in Access.values:
+            raise ValidationError({f"level_{area}": "Choose Select, Allow or Deny."})
+        GroupPermission.objects.update_or_create(
+            group=group, area=area, defaults={"level": level, "access": access}
+        )
+
+
+def _check_group_name(name: str, exclude_pk: int | None = None) -> None:
+    taken = PermissionGroup.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": "A group with this name already exists."})
+
+
+@transaction.atomic
+def group_create(*, actor: User, name: str, members=(), levels: dict | None = None) -> PermissionGroup:
+    _check_group_name(name)
+    group = PermissionGroup.objects.create(name=name.strip())
+    group.members.set(members)
+    _set_levels(group, levels or {})
+    audit.record(actor=actor, action="group.create", obj=group, after=_group_state(group))
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *, actor: User, instance: PermissionGroup, name: str, members=(), levels: dict | None = None
+) -> PermissionGroup:
+    group = PermissionGroup.objects.select_for_update().get(pk=instance.pk)
+    before = _group_state(group)
+    _check_group_name(name, exclude_pk=group.pk)
+    group.name = name.strip()
+    group.save(update_fields=["name"])
+    group.members.set(members)
+    _set_levels(group, levels or {})
+    audit.record(actor=actor, action="group.update", obj=group, before=before, after=_group_state(group))
+    return group
+
+
+@transaction.atomic
+def group_delete(*, actor: User, instance: PermissionGroup) -> None:
+    audit.record(actor=actor, action="group.delete", obj=instance, before=_group_state(instance))
+    instance.delete()

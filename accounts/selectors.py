@@ -1,0 +1,15 @@
+from django.db.models import Count, Prefetch
+
+from .models import PermissionGroup, User
+
+
+def user_list(*, actor) -> "QuerySet[User]":  # noqa: F821
+    return User.objects.prefetch_related(
+        Prefetch("permission_groups", queryset=PermissionGroup.objects.order_by("name"))
+    ).order_by("email")
+
+
+def group_list(*, actor) -> "QuerySet[PermissionGroup]":  # noqa: F821
+    return PermissionGroup.objects.annotate(member_count=Count("members", distinct=True)).prefetch_related(
+        "permissions"
+    )
