@@ -42,7 +42,7 @@ class MobileForm(forms.Form):
     mobile = forms.CharField(
         label="Phone Number",
         max_length=20,
-        help_text="E.164 format: + country code and number, e.g. +447700900123",
+        help_text="E.164 format: + country code and number, e.g. +447911123456",
     )
 
 

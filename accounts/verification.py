@@ -38,7 +38,7 @@ def hash_code(user_id: int, code: str) -> str:
 def normalize_mobile(value: str) -> str:
     """The number in E.164 (+ country code and number, no spaces), or a ValidationError."""
     value = (value or "").strip()
-    message = "Enter the mobile number in E.164 format, e.g. +447700900123."
+    message = "Enter the mobile number in E.164 format, e.g. +447911123456."
     if not value.startswith("+"):
         raise ValidationError({"mobile": message})
     try:

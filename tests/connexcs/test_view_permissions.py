@@ -16,6 +16,19 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # One's own login, profile, 2FA and verification: any signed-in staff member, only about
+    # request.user (login required; tested in tests/accounts/test_views.py).
+    "accounts:verify_email",
+    "accounts:verify_mobile",
+    "accounts:verify_mobile_edit",
+    "accounts:verify_email_send",
+    "accounts:verify_mobile_send",
+    "accounts:profile",
+    "accounts:profile_edit",
+    "accounts:password_change",
+    "accounts:two_factor",
+    "accounts:two_factor_enable",
+    "accounts:two_factor_disable",
 }
 PUBLIC_PREFIXES = ("admin:", "api:", "portal_site:", "accounts:login_", "accounts:verify_link")
 
