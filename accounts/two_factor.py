@@ -5,7 +5,6 @@ import time
 
 import pyotp
 import segno
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -115,7 +114,7 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 @transaction.atomic
 def two_factor_disable(*, actor: User, password: str) -> None:
-    if not authenticate(username=actor.email, password=password):
+    if not actor.check_password(password):
         raise ValidationError({"password": "Your password is not right."})
     TwoFactor.objects.filter(user=actor).delete()
     RecoveryCode.objects.filter(user=actor).delete()
