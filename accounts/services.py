@@ -75,6 +75,12 @@ SMTP_FIELDS = [
 ]
 
 
+def _settings_state(row: AccountSettings) -> dict:
+    state = audit.snapshot(row, [f.name for f in row._meta.concrete_fields if f.name != "country"])
+    state["country"] = row.country.code or ""  # a Country object is not JSON
+    return state
+
+
 @transaction.atomic
 def account_settings_update(*, actor: User, **values) -> AccountSettings:
     from .verification import normalize_mobile
@@ -85,7 +91,7 @@ def account_settings_update(*, actor: User, **values) -> AccountSettings:
         raise ValueError(f"Not account settings: {sorted(unknown)}")
     row = AccountSettings.load()
     row = AccountSettings.objects.select_for_update().get(pk=row.pk)
-    before = audit.snapshot(row)
+    before = _settings_state(row)
     if values.get("smtp_password") in (None, ""):
         values.pop("smtp_password", None)  # a blank password field keeps the stored one
     for name in ("mobile", "sms_from"):
@@ -98,7 +104,7 @@ def account_settings_update(*, actor: User, **values) -> AccountSettings:
         setattr(row, name, value)
     row.full_clean()
     row.save()
-    audit.record(actor=actor, action="account.update", obj=row, before=before, after=audit.snapshot(row))
+    audit.record(actor=actor, action="account.update", obj=row, before=before, after=_settings_state(row))
     return row
 
 
@@ -152,7 +158,7 @@ def _smtp_send(row: AccountSettings, message: EmailMessage) -> str:
 
 def _describe(exc: Exception, row: AccountSettings) -> str:
     where = f"{row.smtp_server}:{row.smtp_port}"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
         return f"{where} did not answer within {SMTP_TIMEOUT} seconds."
     if isinstance(exc, ConnectionRefusedError):
         return f"{where} refused the connection."
