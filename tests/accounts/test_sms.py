@@ -55,7 +55,7 @@ def test_http_gateway_posts_json_with_the_token(gateway):
 
 def test_http_gateway_refusal_is_an_sms_error_with_the_reason(gateway):
     gateway.status = 422
-    with pytest.raises(sms.SmsError, match="HTTP 422.*bad number"):
+    with pytest.raises(sms.SmsError, match=r"HTTP 422.*bad number"):
         sms.send_sms(to="+447911123456", body="hello")
 
 
