@@ -10,6 +10,8 @@ def user_list(*, actor) -> "QuerySet[User]":  # noqa: F821
 
 
 def group_list(*, actor) -> "QuerySet[PermissionGroup]":  # noqa: F821
-    return PermissionGroup.objects.annotate(member_count=Count("members", distinct=True)).prefetch_related(
-        "permissions"
+    return (
+        PermissionGroup.objects.annotate(member_count=Count("members", distinct=True))
+        .order_by("name")
+        .prefetch_related("permissions")
     )
