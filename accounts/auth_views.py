@@ -64,7 +64,10 @@ class LoginTwoFactorView(FormView):
             messages.info(request, "Please log in again.")
             return redirect("accounts:login")
         self.pending = pending
-        self.user = get_object_or_404(User, pk=pending["user_id"], is_active=True)
+        self.user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
+        if self.user is None:  # disabled between the two steps
+            request.session.pop(PENDING, None)
+            return redirect("accounts:login")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):

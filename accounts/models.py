@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -183,7 +184,9 @@ class AccountSettings(models.Model):
     smtp_username = models.CharField("Username", max_length=200, blank=True)
     smtp_password = EncryptedTextField("Password", blank=True)
     smtp_server = models.CharField("Server", max_length=200, blank=True)
-    smtp_port = models.PositiveIntegerField("Port", default=25)
+    smtp_port = models.PositiveIntegerField(
+        "Port", default=25, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
     smtp_tls = models.BooleanField("TLS", default=False)
     sms_from = models.CharField("From Mobile", max_length=20, blank=True)
 

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from connexcs import audit
 
 from . import sms
-from .choices import Access, Area, Level
+from .choices import Access, Area, Level, Role
 from .models import AccountSettings, GroupPermission, PermissionGroup, User
 
 SMTP_TIMEOUT = 10  # seconds; a server that does not answer in time is reported, not waited on
@@ -208,8 +208,17 @@ def _check_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from exc
 
 
+def _check_role(actor: User, role: str, target: User | None = None) -> None:
+    """Only an administrator may make, or change, an administrator (no escalation via Account)."""
+    if actor.is_admin:
+        return
+    if role == Role.ADMIN or (target is not None and target.is_admin):
+        raise ValidationError({"role": "Only an administrator can add or change an Administrator."})
+
+
 @transaction.atomic
 def user_create(*, actor: User, name: str, email: str, password: str, role: str, groups=()) -> User:
+    _check_role(actor, role)
     email = _check_email(email)
     user = User(name=name, email=email, role=role)
     _check_password(password, user)
@@ -224,6 +233,7 @@ def user_create(*, actor: User, name: str, email: str, password: str, role: str,
 @transaction.atomic
 def user_update(*, actor: User, instance: User, name: str, email: str, role: str, groups=None) -> User:
     user = User.objects.select_for_update().get(pk=instance.pk)
+    _check_role(actor, role, user)
     before = audit.snapshot(user, USER_FIELDS)
     email = _check_email(email, exclude_pk=user.pk)
     if user.pk == actor.pk and role != user.role:
@@ -244,6 +254,8 @@ def user_update(*, actor: User, instance: User, name: str, email: str, role: str
 @transaction.atomic
 def user_set_password(*, actor: User, instance: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=instance.pk)
+    if user.pk != actor.pk:
+        _check_role(actor, user.role, user)
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -278,6 +290,7 @@ def end_sessions(user: User) -> int:
 def user_disable(*, actor: User, instance: User) -> User:
     if instance.pk == actor.pk:
         raise ValidationError({"is_active": "You cannot disable yourself."})
+    _check_role(actor, instance.role, instance)
     user = User.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(user, USER_FIELDS)
     user.is_active = False
@@ -310,6 +323,7 @@ def user_enable(*, actor: User, instance: User) -> User:
 def user_delete(*, actor: User, instance: User) -> None:
     if instance.pk == actor.pk:
         raise ValidationError({"email": "You cannot delete yourself."})
+    _check_role(actor, instance.role, instance)
     before = audit.snapshot(instance, USER_FIELDS)
     end_sessions(instance)
     audit.record(actor=actor, action="user.delete", obj=instance, before=before)

@@ -69,18 +69,13 @@ def _accept_step(two_factor: TwoFactor, step: int) -> bool:
 
 @transaction.atomic
 def two_factor_begin(*, actor: User) -> TwoFactor:
-    """Start (or restart) enrolment with a fresh secret; 2FA is not on until confirmed."""
+    """Start enrolment with a new secret (or the one already offered); 2FA is off until confirmed."""
     existing = TwoFactor.objects.select_for_update().filter(user=actor).first()
     if existing is not None and existing.is_enabled:
         raise ValidationError({"code": "Two factor authentication is already enabled."})
-    secret = pyotp.random_base32()
-    if existing is None:
-        two_factor = TwoFactor.objects.create(user=actor, secret=secret)
-    else:
-        existing.secret = secret
-        existing.last_step = None
-        existing.save(update_fields=["secret", "last_step"])
-        two_factor = existing
+    if existing is not None:
+        return existing  # keep the secret, so reloading the page does not void a scanned QR code
+    two_factor = TwoFactor.objects.create(user=actor, secret=pyotp.random_base32())
     audit.record(actor=actor, action="user.2fa_enrolment_started", obj=actor)
     return two_factor
 

@@ -382,3 +382,37 @@ def test_group_list_query_count_is_constant(admin_client, django_assert_max_num_
     with django_assert_max_num_queries(100) as large:
         admin_client.get(reverse("accounts:group_list"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_non_admin_with_account_access_cannot_make_or_touch_an_administrator(client):
+    manager = user_with(Level.ALLOW)
+    boss = AdminFactory(email="boss@example.test")
+    client.force_login(manager)
+    response = client.post(
+        reverse("accounts:user_add"),
+        {"name": "Eve", "password": "Another-G00d-Pass", "role": Role.ADMIN, "email": "eve@example.test"},
+    )
+    assert response.status_code == 200 and "role" in response.context["form"].errors
+    assert not User.objects.filter(email="eve@example.test").exists()
+    response = client.post(
+        reverse("accounts:user_password", args=[boss.pk]),
+        {"password": "Brand-New-Pass-1", "password2": "Brand-New-Pass-1"},
+    )
+    assert response.status_code == 200
+    client.post(reverse("accounts:user_disable", args=[boss.pk]))
+    boss.refresh_from_db()
+    assert boss.is_active and boss.check_password(PASSWORD)
+    response = client.post(
+        reverse("accounts:user_add"),
+        {"name": "Uma", "password": "Another-G00d-Pass", "role": Role.USER, "email": "uma@example.test"},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "abc"])
+def test_bad_smtp_port_is_refused(admin_client, port):
+    response = admin_client.post(
+        reverse("accounts:smtp_edit"), {"smtp_server": "mail.example.test", "smtp_port": port}
+    )
+    assert response.status_code == 200 and "smtp_port" in response.context["form"].errors
+    assert AccountSettings.load().smtp_server == ""

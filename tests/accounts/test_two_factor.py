@@ -236,3 +236,15 @@ def test_no_login_email_when_the_option_is_off(django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         login(Client(), user)
     assert callbacks == []
+
+
+def test_a_user_disabled_between_the_two_steps_is_sent_back_to_login(clock):
+    user = UserFactory()
+    secret, _ = enrol(user, clock)
+    client = Client()
+    login(client, user)
+    user.is_active = False
+    user.save()
+    response = client.post("/accounts/login/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response.url == "/accounts/login/"
+    assert client.get("/").status_code == 302
