@@ -2,6 +2,7 @@ import threading
 
 import pyotp
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
@@ -178,6 +179,8 @@ def test_five_wrong_codes_start_over(clock):
     response = client.post("/accounts/login/two-factor/", {"code": "000000"}, REMOTE_ADDR="10.0.0.1")
     assert response.status_code in (302, 403, 429)
     assert client.get("/accounts/login/two-factor/").status_code == 302
+    # django-axes counted the wrong codes as failed logins for this user and address.
+    assert AccessAttempt.objects.filter(username=user.email, failures_since_start__gte=5).exists()
 
 
 def test_admin_can_require_two_factor_for_all_staff(clock):
