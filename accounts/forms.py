@@ -168,6 +168,10 @@ class GroupForm(forms.Form):
                 label=f"{label} access", choices=Access.choices, initial=perm.access if perm else Access.WRITE
             )
 
+    def area_rows(self):
+        """(area label, level field, access field) for the permissions table."""
+        return [(label, self[f"level_{area}"], self[f"access_{area}"]) for area, label in Area.choices]
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {

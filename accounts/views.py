@@ -378,7 +378,7 @@ class GroupEditView(MyAccountMixin, ObjectEditView):
     form = forms.GroupForm
     title = "Add Group"
     active_tab = "Groups"
-    template_name = "accounts/edit.html"
+    template_name = "accounts/group_edit.html"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
