@@ -94,12 +94,9 @@ def account_settings_update(*, actor: User, **values) -> AccountSettings:
     before = _settings_state(row)
     if values.get("smtp_password") in (None, ""):
         values.pop("smtp_password", None)  # a blank password field keeps the stored one
-    for name in ("mobile", "sms_from"):
+    for name in ("phone", "mobile", "sms_from"):
         if values.get(name):
-            try:
-                values[name] = normalize_mobile(values[name])
-            except ValidationError as exc:
-                raise ValidationError({name: exc.message_dict["mobile"]}) from exc
+            values[name] = normalize_mobile(values[name], field=name)
     for name, value in values.items():
         setattr(row, name, value)
     row.full_clean()

@@ -35,18 +35,19 @@ def hash_code(user_id: int, code: str) -> str:
     return salted_hmac("accounts.verification", f"{user_id}:{code}", algorithm="sha256").hexdigest()
 
 
-def normalize_mobile(value: str) -> str:
-    """The number in E.164 (+ country code and number, no spaces), or a ValidationError."""
+def normalize_mobile(value: str, field: str = "mobile") -> str:
+    """The number in E.164 (+ country code and number, no spaces), or a ValidationError on `field`."""
     value = (value or "").strip()
-    message = "Enter the mobile number in E.164 format, e.g. +447911123456."
+    kind = "mobile number" if field == "mobile" else "number"
+    message = f"Enter the {kind} in E.164 format, e.g. +447911123456."
     if not value.startswith("+"):
-        raise ValidationError({"mobile": message})
+        raise ValidationError({field: message})
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError({"mobile": message}) from exc
+        raise ValidationError({field: message}) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError({"mobile": f"{value} is not a valid phone number. {message}"})
+        raise ValidationError({field: f"{value} is not a valid phone number. {message}"})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

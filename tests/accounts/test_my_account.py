@@ -130,6 +130,7 @@ def test_company_and_general_information_are_saved_and_audited(admin_client):
         ({"currency": "XXY", "date_format": "Y-m-d"}, "currency"),
         ({"currency": "GBP", "date_format": "Y-m-d", "mobile": "07911 123456"}, "mobile"),
         ({"currency": "GBP", "date_format": "someday"}, "date_format"),
+        ({"currency": "GBP", "date_format": "Y-m-d", "phone": "020 7123 4567"}, "phone"),
     ],
 )
 def test_bad_general_information_names_the_field_and_changes_nothing(admin_client, data, field):
