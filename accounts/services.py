@@ -76,9 +76,7 @@ SMTP_FIELDS = [
 
 
 def _settings_state(row: AccountSettings) -> dict:
-    state = audit.snapshot(row, [f.name for f in row._meta.concrete_fields if f.name != "country"])
-    state["country"] = row.country.code or ""  # a Country object is not JSON
-    return state
+    return audit.snapshot(row)
 
 
 @transaction.atomic

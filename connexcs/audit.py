@@ -10,6 +10,17 @@ from django.db import models
 from .fields import EncryptedTextField
 from .models import AuditEvent
 
+
+class _AuditEncoder(DjangoJSONEncoder):
+    """Values of third-party field types (e.g. django-countries' Country) are kept as text."""
+
+    def default(self, o):
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
 SECRET_MASK = "********"  # noqa: S105 - a mask, not a password
 
 
@@ -23,7 +34,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             data[field.name] = SECRET_MASK if field.value_from_object(obj) else ""
             continue
         data[field.attname] = field.value_from_object(obj)
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(data, cls=_AuditEncoder))
 
 
 def record(

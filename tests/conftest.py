@@ -4,6 +4,13 @@ from connexcs.celery import app as connexcs_celery_app
 from tests.factories import AdminFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # PBKDF2 at production strength costs ~0.5 s per user on this machine; the suite creates hundreds.
+    # tests/accounts/test_auth.py::test_production_hasher_is_pbkdf2 checks the real setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_user(db):
     return AdminFactory()

@@ -90,3 +90,13 @@ def test_password_reset_for_unknown_email_sends_nothing(client, django_capture_o
         response = client.post("/accounts/password-reset/", {"email": "nobody@example.test"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_production_hasher_is_django_default():
+    """The suite swaps in a fast hasher per test; the project itself keeps Django's PBKDF2 default."""
+    from django.conf import global_settings
+
+    from connexcs import settings as project_settings
+
+    assert not hasattr(project_settings, "PASSWORD_HASHERS")
+    assert global_settings.PASSWORD_HASHERS[0].endswith("PBKDF2PasswordHasher")
