@@ -1,7 +1,5 @@
 import django_filters
 
-from connexcs.money import CURRENCY_CHOICES
-
 from .choices import CustomerStatus, PaymentStatus
 from .models import Contact, Customer, Payment
 
@@ -9,7 +7,8 @@ from .models import Contact, Customer, Payment
 class CustomerFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name")
     status = django_filters.ChoiceFilter(choices=CustomerStatus.choices)
-    currency = django_filters.ChoiceFilter(choices=CURRENCY_CHOICES)
+    # A code box rather than a 180-option select: the list page renders much faster.
+    currency = django_filters.CharFilter(lookup_expr="iexact", label="Currency", max_length=3)
 
     class Meta:
         model = Customer
