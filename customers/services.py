@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -472,3 +473,17 @@ def payment_set_status(*, actor, instance: Payment, status: str) -> Payment:
     audit.record(actor=actor, action="payment.status", obj=payment, before=before, after={"status": status})
     versioning.bump("routing")
     return payment
+
+
+def ipauth_queue_due_resolutions(*, older_than_seconds: int) -> int:
+    """Queue a re-resolution of every host/SRV entry not looked up for a while; returns how many."""
+    from .tasks import resolve_ipauth
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    due = IPAuth.objects.filter(kind__in=["host", "srv"]).filter(
+        models.Q(resolved_at__isnull=True) | models.Q(resolved_at__lt=cutoff)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for pk in ids:
+        resolve_ipauth.delay(pk)
+    return len(ids)
