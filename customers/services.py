@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -207,6 +207,13 @@ def _ipauth_values(values: dict) -> dict:
     return values
 
 
+def _lock_address(address: str) -> None:
+    """Serialise claims on one address (any customer) until commit, so two concurrent saves
+    cannot both pass the sharing checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["ipauth:" + address])
+
+
 def _enqueue_resolution(ipauth: IPAuth) -> None:
     if needs_resolution(ipauth.kind):
         from .tasks import resolve_ipauth
@@ -238,8 +245,7 @@ def ipauth_create(
             "tech_prefix": tech_prefix,
         }
     )
-    # Serialise claims on one address so two concurrent saves cannot both pass the checks.
-    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    _lock_address(values["address"])
     _ipauth_conflicts(
         customer=customer,
         address=values["address"],
@@ -264,6 +270,7 @@ def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
     values = {k: getattr(ipauth, k) for k in keys}
     values.update({k: v for k, v in fields.items() if k in keys})
     values = _ipauth_values(values)
+    _lock_address(values["address"])
     _ipauth_conflicts(
         customer=ipauth.customer,
         address=values["address"],
@@ -356,6 +363,8 @@ def sipuser_create(
                 "starting with a letter or digit."
             }
         )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["sipuser:" + username.lower()])
     if SIPUser.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"The SIP username {username!r} is already taken."})
     _check_sip_password(username, password)
