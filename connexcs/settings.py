@@ -24,6 +24,11 @@ ALLOWED_HOSTS = ["*"]
 PANEL_URL = env.str("PANEL_URL", default="http://localhost:8000").rstrip("/")
 PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
+# Name servers for resolving SIP peers' host names and SRV records ("host" or "host:port");
+# empty uses the system resolver.
+DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
+DNS_TIMEOUT = env.float("DNS_TIMEOUT", default=3.0)
+DNS_REFRESH_SECONDS = env.int("DNS_REFRESH_SECONDS", default=300)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -156,6 +161,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "refresh-sip-peer-dns": {"task": "customers.tasks.refresh_dns", "schedule": 60.0},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
