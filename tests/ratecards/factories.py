@@ -14,7 +14,9 @@ def make_carrier(name: str | None = None, currency: str = "USD") -> Carrier:
     return Carrier.objects.create(name=name or f"Carrier {next(_seq)}", currency=currency)
 
 
-def make_provider_card(rows=(), *, actor=None, carrier=None, currency="USD", name=None, **fields) -> ProviderCard:
+def make_provider_card(
+    rows=(), *, actor=None, carrier=None, currency="USD", name=None, **fields
+) -> ProviderCard:
     """A provider card with `rows` (prefix, cost[, billing[, blocked[, connect]]]) published, if any."""
     card = services.provider_card_create(
         actor=actor,

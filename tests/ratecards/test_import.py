@@ -130,7 +130,13 @@ def _xlsx(rows) -> bytes:
 
 def test_xlsx_import(admin_user):
     card = make_provider_card(actor=admin_user)
-    data = _xlsx([["prefix", "name", "cost", "connect", "billing"], [441, "UK", 0.006, 0, "1/1"], [442.0, "B", 0.1, None, "60/60"]])
+    data = _xlsx(
+        [
+            ["prefix", "name", "cost", "connect", "billing"],
+            [441, "UK", 0.006, 0, "1/1"],
+            [442.0, "B", 0.1, None, "60/60"],
+        ]
+    )
     job = run(card, data, name="deck.xlsx", admin=admin_user)
     assert job.status == JobStatus.DONE, (job.message, job.errors)
     assert rows_of(job.revision)["441"][1] == Decimal("0.006")
