@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from connexcs import audit, versioning
 from connexcs.money import validate_currency
 
 from . import parsing
-from .build import CardParams, Provider, ProviderRow, Rule, build_rows, convert, copy_line
+from .build import CardParams, Provider, Rule, build_lines, convert, provider_row
 from .choices import JobStatus, RevisionState, RowStatus
 from .models import (
     BuildJob,
@@ -421,6 +421,7 @@ def import_run(*, job_id: int, progress: Callable[[int, int], None] | None = Non
     job = ImportJob.objects.get(pk=job_id)
     if not started:
         return job
+    cache.delete(_cancel_key(job))  # a cancel before the start is already in the status row
     mapping = parsing.Mapping.from_dict(job.options)
     checker = parsing.RowChecker(mapping)
     try:
@@ -692,9 +693,18 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
                 "WHERE revision_id = %s",
                 [pc.current_revision_id],
             )
+            carrier_id, card_id = pc.carrier_id, pc.pk
             for prefix, name, cost, connect, mcd, pulse, blocked in cursor.fetchall():
-                rows[prefix] = ProviderRow(
-                    prefix, name, convert(cost, factor), convert(connect, factor), mcd, pulse, blocked
+                rows[prefix] = provider_row(
+                    carrier_id,
+                    card_id,
+                    prefix,
+                    name,
+                    convert(cost, factor),
+                    convert(connect, factor),
+                    mcd,
+                    pulse,
+                    blocked,
                 )
         providers.append(Provider(pc.carrier_id, pc.pk, rows))
     return providers, revisions
@@ -708,58 +718,72 @@ def card_rules(card: CustomerCard) -> list[Rule]:
 
 
 def build_run(*, job_id: int) -> BuildJob:
-    """Price the card in memory, then publish it as a new revision in one short transaction."""
+    """Price the card in memory and stream the new revision in with COPY; publish it in the same
+    transaction, so a failure or a cancel leaves the current revision exactly as it was."""
     started = BuildJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
     job = BuildJob.objects.select_related("card").get(pk=job_id)
     if not started:
         return job
+    cache.delete(_cancel_key(job))  # a cancel before the start is already in the status row
     card = job.card
     try:
         providers, revisions = load_providers(card)
         if not providers:
             raise ValidationError("None of the card's carrier cards has a published revision.")
         params = CardParams(card.precision, card.rounding, card.rate_compact)
+        rules = card_rules(card)  # read now: no query may run while COPY holds the connection
 
         def progress(done, total):
-            _still_running(BuildJob, job.pk)
-            BuildJob.objects.filter(pk=job.pk).update(progress=min(90, done * 90 // max(total, 1)))
+            # The connection is busy with COPY: progress and the cancel flag go through the cache.
+            if cache.get(_cancel_key(job)):
+                raise Cancelled
+            _report(job, min(95, done * 95 // max(total, 1)))
 
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            count = 0
-            # Priced outside any transaction so progress is visible and a cancel is not blocked.
-            for row in build_rows(providers, card_rules(card), params, progress):
-                spool.write(copy_line(row))
-                count += 1
-            spool.seek(0)
-            with transaction.atomic():
-                _still_running(BuildJob, job.pk)
+        with transaction.atomic():
+            try:
                 locked = CustomerCard.objects.select_for_update(nowait=True).get(pk=card.pk)
-                number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-                revision = CustomerCardRevision.objects.create(
-                    card=locked, number=number, created_by=job.created_by, note="Build From Carrier Cards"
-                )
-                _copy_spool(spool, f"{revision.pk}\t", CUSTOMER_RATE_COPY)
-                revision.row_count = count
-                revision.save(update_fields=["row_count"])
-                current = dict(
-                    ProviderCard.objects.filter(pk__in=revisions).values_list("pk", "current_revision_id")
-                )
-                locked.current_revision = revision
-                locked.stale = current != revisions
-                locked.save(update_fields=["current_revision", "stale"])
-                versioning.bump("routing")
-                audit.record(
-                    actor=job.created_by, action="customer_card.build", obj=locked, note=f"r{number}"
-                )
-                finished = BuildJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-                    status=JobStatus.DONE,
-                    progress=100,
-                    revision=revision,
-                    message=f"Published revision {number} with {count} prefixes.",
-                    finished_at=timezone.now(),
-                )
-                if not finished:
-                    raise Cancelled
+            except DatabaseError as exc:
+                raise ValidationError(
+                    "The card is being changed by someone else; build again shortly."
+                ) from exc
+            number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+            revision = CustomerCardRevision.objects.create(
+                card=locked, number=number, created_by=job.created_by, note="Build From Carrier Cards"
+            )
+            count = 0
+            line_prefix = f"{revision.pk}\t"
+            buffer: list[str] = []
+            # Priced while PostgreSQL parses the previous chunk on the other core.
+            with connection.cursor() as cursor, cursor.copy(CUSTOMER_RATE_COPY) as copy:
+                for line in build_lines(providers, rules, params, progress):
+                    buffer.append(line_prefix + line)
+                    if len(buffer) >= 5000:
+                        copy.write("".join(buffer))
+                        count += len(buffer)
+                        buffer.clear()
+                if buffer:
+                    copy.write("".join(buffer))
+                    count += len(buffer)
+            _still_running(BuildJob, job.pk)
+            revision.row_count = count
+            revision.save(update_fields=["row_count"])
+            current = dict(
+                ProviderCard.objects.filter(pk__in=revisions).values_list("pk", "current_revision_id")
+            )
+            locked.current_revision = revision
+            locked.stale = current != revisions
+            locked.save(update_fields=["current_revision", "stale"])
+            versioning.bump("routing")
+            audit.record(actor=job.created_by, action="customer_card.build", obj=locked, note=f"r{number}")
+            finished = BuildJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.DONE,
+                progress=100,
+                revision=revision,
+                message=f"Published revision {number} with {count} prefixes.",
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise Cancelled
     except Cancelled:
         _end_build(job, JobStatus.CANCELLED, "Cancelled; the current revision is unchanged.")
     except ValidationError as exc:
