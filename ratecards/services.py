@@ -315,6 +315,16 @@ def provider_revision_publish(*, actor, revision: ProviderCardRevision) -> Provi
 
 
 @transaction.atomic
+def provider_draft_save(
+    *, actor, revision: ProviderCardRevision, new_row: dict | None = None
+) -> ProviderCardRevision:
+    """Save in the sheet: keep the row being typed, if any, and publish the draft."""
+    if new_row:
+        provider_rate_add(actor=actor, revision=revision, **new_row)
+    return provider_revision_publish(actor=actor, revision=revision)
+
+
+@transaction.atomic
 def provider_revision_rollback(*, actor, revision: ProviderCardRevision) -> ProviderCardRevision:
     """Publish the rows of an old revision again, as a new revision."""
     card = ProviderCard.objects.select_for_update().get(pk=revision.card_id)
