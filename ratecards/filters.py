@@ -20,7 +20,7 @@ class CustomerCardFilterSet(django_filters.FilterSet):
 
 
 class RateFilterSet(django_filters.FilterSet):
-    prefix = django_filters.CharFilter(lookup_expr="startswith")
+    prefix = django_filters.CharFilter(lookup_expr="startswith", label="Search prefix")
 
     class Meta:
         model = ProviderRate
