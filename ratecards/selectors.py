@@ -44,8 +44,10 @@ def revision_diff(revision) -> dict:
     )
     sql = """
         SELECT COALESCE(n.prefix, o.prefix),
-               CASE WHEN o.prefix IS NULL THEN 'added' WHEN n.prefix IS NULL THEN 'removed' ELSE 'changed' END,
-               o.cost, n.cost, o.mcd, o.pulse, n.mcd, n.pulse, o.blocked, n.blocked, o.connect_cost, n.connect_cost
+               CASE WHEN o.prefix IS NULL THEN 'added' WHEN n.prefix IS NULL THEN 'removed'
+                    ELSE 'changed' END,
+               o.cost, n.cost, o.mcd, o.pulse, n.mcd, n.pulse, o.blocked, n.blocked,
+               o.connect_cost, n.connect_cost
         FROM (SELECT * FROM ratecards_providerrate WHERE revision_id = %s) n
         FULL OUTER JOIN (SELECT * FROM ratecards_providerrate WHERE revision_id = %s) o ON o.prefix = n.prefix
         WHERE o.prefix IS NULL OR n.prefix IS NULL OR o.cost <> n.cost OR o.connect_cost <> n.connect_cost

@@ -1,4 +1,4 @@
-"""Seed 000, "Provider Card" then "Customer Card", step by step as a person would, ending with 441 at 0.007."""
+"""Seed 000, "Provider Card" then "Customer Card", step by step as a person would: 441 ends at 0.007."""
 
 import re
 
