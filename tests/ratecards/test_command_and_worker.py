@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from connexcs import versioning
 from ratecards import demo, services
 from ratecards.choices import JobStatus
 from ratecards.models import BuildJob, CustomerCard, CustomerCardRate, ImportJob
@@ -54,7 +55,9 @@ def test_worker_runs_import_then_build(celery_worker, admin_user, settings, tmp_
     assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE)
     services.provider_revision_publish(actor=admin_user, revision=job.revision)
     customer = services.customer_card_create(actor=admin_user, name="R", currency="USD", providers=[card])
+    before = versioning.current("routing")
     build = services.build_job_create(actor=admin_user, card=customer)
     assert wait_for(lambda: BuildJob.objects.get(pk=build.pk).status == JobStatus.DONE)
+    assert wait_for(lambda: versioning.current("routing") > before)  # the routing engine reloads
     customer.refresh_from_db()
     assert customer.current_revision.rates.get().rate == Decimal("0.006")
