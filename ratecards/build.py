@@ -1,0 +1,196 @@
+"""Build a customer card's rows from provider rows, in memory.
+
+Plain tuples and pre-rendered JSON fragments keep the per-prefix work small: a build prices a few
+hundred thousand prefixes against several providers. Longest-prefix match uses one dict per
+provider and tries p[:L] for the prefix lengths that provider has, longest first.
+"""
+
+import decimal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from connexcs.money import Rounding
+
+from .choices import ProfitStatus, ProfitType, RateCompact
+
+SIX = Decimal("0.000001")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_MODES = {
+    Rounding.UP: decimal.ROUND_CEILING,
+    Rounding.DOWN: decimal.ROUND_FLOOR,
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+}
+
+# A provider row: (prefix, name, cost, connect_cost, mcd, pulse, blocked, json_fragment),
+# cost and connect cost already converted to the customer card's currency.
+PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED, FRAGMENT = range(8)
+
+
+def convert(value: Decimal, factor: Decimal) -> Decimal:
+    if factor == ONE:
+        return value
+    return (value * factor).quantize(SIX, rounding=ROUND_HALF_UP)
+
+
+def provider_row(
+    carrier_id,
+    provider_card_id,
+    prefix,
+    name,
+    cost,
+    connect,
+    mcd,
+    pulse,
+    blocked,
+    cost_text=None,
+    connect_text=None,
+) -> tuple:
+    """`cost_text`/`connect_text`, when given, are the values already written with 6 decimals."""
+    cost_text = cost_text or f"{cost:.6f}"
+    connect_text = connect_text or f"{connect:.6f}"
+    fragment = (
+        f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"{prefix}",'
+        f'"cost":"{cost_text}","connect_cost":"{connect_text}","mcd":{mcd},"pulse":{pulse}}}'
+    )
+    return (prefix, name, cost, connect, mcd, pulse, blocked, fragment)
+
+
+class Provider:
+    def __init__(self, carrier_id: int, provider_card_id: int, rows: dict[str, tuple]):
+        self.carrier_id = carrier_id
+        self.provider_card_id = provider_card_id
+        self.rows = rows
+        self.lengths = tuple(sorted({len(p) for p in rows}, reverse=True))
+
+    def longest(self, prefix: str):
+        rows = self.rows
+        n = len(prefix)
+        for length in self.lengths:
+            if length <= n:
+                row = rows.get(prefix[:length])
+                if row is not None:
+                    return row
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str  # "" = default
+    name: str
+    profit_type: str
+    value: Decimal
+    mcd: int | None
+    pulse: int | None
+    precision: int | None
+    connect_cost: Decimal | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CardParams:
+    precision: int
+    rounding: str
+    rate_compact: str
+
+
+class RuleIndex:
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules = {r.prefix: r for r in rules}
+        self.lengths = sorted({len(p) for p in self.rules}, reverse=True)
+
+    def longest(self, prefix: str) -> Rule | None:
+        for length in self.lengths:
+            if length <= len(prefix):
+                rule = self.rules.get(prefix[:length])
+                if rule is not None:
+                    return rule
+        return None
+
+
+def _compact(values: list[Decimal], how: str) -> Decimal:
+    if how == RateCompact.MIN:
+        return min(values)
+    if how == RateCompact.MAX:
+        return max(values)
+    return (sum(values) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
+
+
+def sell_price(base: Decimal, rule: Rule | None) -> Decimal:
+    if rule is None:
+        return base
+    if rule.profit_type == ProfitType.ABSOLUTE:
+        return rule.value
+    if rule.profit_type == ProfitType.RELATIVE:
+        return base + rule.value
+    return base * (ONE + rule.value / HUNDRED)
+
+
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def build_lines(
+    providers: list[Provider],
+    rules: Iterable[Rule],
+    card: CardParams,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[str]:
+    """COPY text lines (prefix, name, rate, connect_cost, mcd, pulse, blocked, providers JSON) for
+    every prefix in the union of the providers' rows, in prefix order."""
+    prefixes = sorted(set().union(*(p.rows.keys() for p in providers))) if providers else []
+    index = RuleIndex(rules)
+    total = len(prefixes)
+    mode = _MODES[Rounding(card.rounding)]
+    how = card.rate_compact
+    quanta = {p: Decimal(1).scaleb(-p) for p in range(7)}
+    for i, prefix in enumerate(prefixes):
+        if progress is not None and i % 20000 == 0:
+            progress(i, total)
+        live = []
+        name = ""
+        for pos, prov in enumerate(providers):
+            row = prov.longest(prefix)
+            if row is None:
+                continue
+            if not name and row[NAME] and row[PREFIX] == prefix:
+                name = row[NAME]
+            if not row[BLOCKED]:
+                live.append((row[COST], pos, row))
+        rule = index.longest(prefix)
+        if not name and rule is not None:
+            name = rule.name
+        if not live or (rule is not None and rule.status == ProfitStatus.BLOCKED):
+            yield f"{prefix}\t{_escape(name)}\t0\t0\t1\t1\tt\t[]\n"
+            continue
+        if len(live) > 1:
+            live.sort(key=lambda item: (item[0], item[1]))
+            costs = [item[0] for item in live]
+            base = _compact(costs, how)
+        else:
+            base = live[0][0]
+        precision = card.precision if rule is None or rule.precision is None else rule.precision
+        quantum = quanta[precision]
+        rate = sell_price(base, rule).quantize(quantum, rounding=mode)
+        if rate < ZERO:
+            rate = ZERO
+        if rule is not None and rule.connect_cost is not None:
+            connect = rule.connect_cost
+        elif len(live) == 1:
+            connect = live[0][2][CONNECT].quantize(quantum, rounding=mode)
+        else:
+            connect = _compact([item[2][CONNECT] for item in live], how).quantize(quantum, rounding=mode)
+        if rule is not None and rule.mcd and rule.pulse:
+            mcd, pulse = rule.mcd, rule.pulse
+        elif len(live) == 1:
+            mcd, pulse = live[0][2][MCD], live[0][2][PULSE]
+        else:  # the worst case among the carriers that can take the call
+            mcd = max(item[2][MCD] for item in live)
+            pulse = max(item[2][PULSE] for item in live)
+        fragments = ",".join(item[2][FRAGMENT] for item in live)
+        yield f"{prefix}\t{_escape(name)}\t{rate}\t{connect}\t{mcd}\t{pulse}\tf\t[{fragments}]\n"
