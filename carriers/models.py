@@ -1,5 +1,8 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
+from connexcs.dns import AddressKind, Transport
 from connexcs.money import CurrencyField
 
 from .choices import CarrierStatus
@@ -9,10 +12,60 @@ class Carrier(models.Model):
     name = models.CharField(max_length=150, unique=True)
     currency = CurrencyField()
     status = models.CharField(max_length=10, choices=CarrierStatus.choices, default=CarrierStatus.ACTIVE)
+    channels = models.PositiveIntegerField(default=0, help_text="Concurrent calls; 0 means unlimited.")
+    cps = models.PositiveIntegerField("CPS", default=0, help_text="Calls per second; 0 means unlimited.")
+    first_reply_timeout = models.PositiveSmallIntegerField(
+        "First Reply Timeout (s)", default=3, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    pdd_timeout = models.PositiveSmallIntegerField(
+        "PDD Timeout (s)", default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    ring_timeout = models.PositiveSmallIntegerField(
+        "Ring Timeout (s)", default=60, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("carriers:carrier_detail", kwargs={"pk": self.pk})
+
+
+class Gateway(models.Model):
+    """A carrier's termination switch (its "IP Authentication" entry)."""
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="gateways")
+    address = models.CharField(max_length=255, help_text="IP, CIDR, host name or SRV record.")
+    kind = models.CharField(max_length=4, choices=AddressKind.choices)
+    port = models.PositiveIntegerField(
+        default=5060, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    protocol = models.CharField(max_length=3, choices=Transport.choices, default=Transport.UDP)
+    weight = models.PositiveIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Share of calls relative to the other gateways.",
+    )
+    enabled = models.BooleanField(default=True)
+    resolved_addresses = models.JSONField(default=list, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolve_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-weight", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "address", "port"], name="gateway_unique_per_carrier"),
+            models.CheckConstraint(
+                condition=models.Q(port__gte=1, port__lte=65535), name="gateway_port_range"
+            ),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="gateway_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.address}:{self.port}"

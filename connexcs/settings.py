@@ -24,6 +24,10 @@ ALLOWED_HOSTS = ["*"]
 PANEL_URL = env.str("PANEL_URL", default="http://localhost:8000").rstrip("/")
 PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
+# Name servers for resolving SIP peers' host names and SRV records ("host" or "host:port");
+# empty uses the system resolver.
+DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
+DNS_TIMEOUT = env.float("DNS_TIMEOUT", default=3.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
