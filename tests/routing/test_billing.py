@@ -44,9 +44,7 @@ def test_increment_table_costs(mcd, pulse, cost):
     )
 
 
-@pytest.mark.parametrize(
-    ("precision", "cost"), [(2, "0.01"), (3, "0.002"), (4, "0.0018"), (5, "0.00175")]
-)
+@pytest.mark.parametrize(("precision", "cost"), [(2, "0.01"), (3, "0.002"), (4, "0.0018"), (5, "0.00175")])
 def test_precision_table_rounds_each_call_up(precision, cost):
     # 9 s at 0.01166/min is 0.001749; the docs' table rounds it up to each precision.
     _, amount = charge(duration=9, rate=D("0.01166"), mcd=1, pulse=1, precision=precision, rounding="up")
