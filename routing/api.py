@@ -56,7 +56,8 @@ def parse_request(body: bytes) -> dict:
         raise BadRequest(400, "number", "This field is required.")
     if not isinstance(number, str) or not NUMBER_RE.match(number):
         raise BadRequest(400, "number", "Digits only (a leading + and a tech prefix's * or # allowed).")
-    if sum(c.isdigit() for c in number) > MAX_DIGITS:
+    # A tech prefix ends at its last * or #; the number after it is what must fit E.164-ish limits.
+    if len(re.split(r"[*#]", number)[-1].lstrip("+")) > MAX_DIGITS or len(number) > 2 * MAX_DIGITS:
         raise BadRequest(400, "number", f"At most {MAX_DIGITS} digits.")
     username = data.get("username") or None
     if username is not None and (not isinstance(username, str) or len(username) > 64):
