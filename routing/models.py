@@ -68,6 +68,9 @@ class IngressRoute(models.Model):
     def get_absolute_url(self):
         return reverse("routing:customer_routing", kwargs={"pk": self.customer_id})
 
+    def get_edit_url(self):
+        return reverse("routing:ingress_route_edit", kwargs={"pk": self.pk})
+
     def prefix_list(self) -> list[str]:
         return [p for p in (s.strip() for s in self.dial_prefixes.replace(" ", ",").split(",")) if p]
 

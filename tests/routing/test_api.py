@@ -38,7 +38,9 @@ def api(token):
 @pytest.fixture
 def world():
     carrier = f.carrier("Cheap", gateways=("192.0.2.1", "2001:db8::1"))
-    card = f.card({"44": {"rate": "0.0200", "mcd": 30, "pulse": 6, "providers": [f.provider(carrier, "0.01", "44")]}})
+    card = f.card(
+        {"44": {"rate": "0.0200", "mcd": 30, "pulse": 6, "providers": [f.provider(carrier, "0.01", "44")]}}
+    )
     customer = f.customer("Acme")
     f.ip_auth(customer, IP)
     f.route(customer, card, tech_prefix="9#", max_duration=3600)
