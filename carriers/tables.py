@@ -1,0 +1,30 @@
+import django_tables2 as tables
+
+from .models import Carrier, Gateway
+
+
+class CarrierTable(tables.Table):
+    name = tables.LinkColumn("carriers:carrier_detail", args=[tables.A("pk")])
+    gateway_count = tables.Column(verbose_name="Gateways", attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Carrier
+        fields = ["name", "status", "currency", "channels", "cps", "gateway_count"]
+        order_by = "name"
+        empty_text = "No carriers yet."
+
+
+class GatewayTable(tables.Table):
+    address = tables.Column(verbose_name="Address")
+    resolved = tables.TemplateColumn(
+        template_name="customers/inc/resolved_cell.html", verbose_name="Resolved", orderable=False
+    )
+    actions = tables.TemplateColumn(
+        template_name="carriers/inc/gateway_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = Gateway
+        fields = ["address", "kind", "port", "protocol", "weight", "enabled"]
+        sequence = (*fields, "resolved", "actions")
+        empty_text = "No IP authentication yet."

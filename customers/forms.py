@@ -1,0 +1,68 @@
+from django import forms
+
+from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES
+
+from .choices import PaymentStatus
+from .models import Contact, Customer, IPAuth
+
+
+class ServiceValidatedModelForm(forms.ModelForm):
+    """Field checks only; uniqueness and cross-row rules are the service's job (one place)."""
+
+    def validate_unique(self):
+        pass
+
+
+class CustomerAddForm(ServiceValidatedModelForm):
+    class Meta:
+        model = Customer
+        fields = ["name", "currency"]
+
+
+class CustomerForm(ServiceValidatedModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "currency",
+            "status",
+            "debit_limit",
+            "channels",
+            "cps",
+            "tax_percent",
+            "minimum_payment",
+            "daily_spend_limit",
+            "portal_access",
+        ]
+        labels = {"debit_limit": "Credit / Debit Limit"}
+
+
+class ContactForm(ServiceValidatedModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "phone"]
+
+
+class IPAuthForm(ServiceValidatedModelForm):
+    class Meta:
+        model = IPAuth
+        fields = ["address", "direction", "protocol", "port", "channels", "cps", "tech_prefix"]
+        labels = {"address": "IP Address"}
+        help_texts = {
+            "address": "IPv4 or IPv6 address, CIDR, host name or SRV record (_sip._udp.example.com)."
+        }
+
+
+class SIPUserForm(forms.Form):
+    username = forms.CharField(max_length=64)
+    password = forms.CharField(widget=forms.PasswordInput(render_value=False), strip=False)
+
+
+class PaymentForm(forms.Form):
+    description = forms.CharField(max_length=255)
+    amount = forms.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
+    status = forms.ChoiceField(choices=PaymentStatus.choices, initial=PaymentStatus.PENDING)
+
+
+class PaymentStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PaymentStatus.choices)

@@ -1,0 +1,289 @@
+"""Read a rate sheet (CSV or XLSX) as a stream and check every row.
+
+The reader yields `(line, cells)` with `line` the 1-based row number a spreadsheet would show.
+`RowChecker` turns cells into a COPY-ready row or a list of `(line, column, reason)` errors.
+Nothing here touches the database, so the same code serves the web import and the command.
+"""
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# An XLSX is a zip: refuse archives that expand too far before any XML parser sees them.
+XLSX_MAX_UNCOMPRESSED = 1_500_000_000
+XLSX_MAX_RATIO = 150
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and password-protected .xlsx share this container
+
+PREFIX_MAX = 32
+NAME_MAX = 200
+COST_RE = re.compile(r"\d{1,8}(?:\.\d{1,6})?|\.\d{1,6}")
+COST_TOO_PRECISE_RE = re.compile(r"\d+\.\d{7,}")
+DECIMAL_COMMA_RE = re.compile(r"\d*,\d+")
+EXPONENT_RE = re.compile(r"[0-9.]+[eE][+-]?\d+")
+BILLING_RE = re.compile(r"(\d{1,5})\s*/\s*(\d{1,5})")
+STATUS_VALUES = {"": False, "active": False, "blocked": True, "block": True}
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read (empty, wrong format, unsafe)."""
+
+
+@dataclass
+class Mapping:
+    """1-based column numbers; 0 means the column is absent."""
+
+    prefix: int = 1
+    name: int = 2
+    cost: int = 3
+    connect_cost: int = 4
+    billing: int = 5
+    mcd: int = 0
+    pulse: int = 0
+    status: int = 0
+    start_row: int = 2  # first data row; row 1 is usually the header
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Mapping":
+        return cls(**{k: int(v or 0) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class CheckResult:
+    errors: list = field(default_factory=list)
+    error_count: int = 0
+    rows_ok: int = 0
+    lines: int = 0
+
+
+def _copy_escape(text: str) -> str:
+    # COPY text format: backslash, tab, newline and carriage return must be escaped.
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _cell_text(value) -> str:
+    """A cell as text; XLSX numbers arrive as int/float and must not gain an exponent."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+class RowChecker:
+    """Check rows one at a time; remember prefixes to catch duplicates."""
+
+    def __init__(self, mapping: Mapping, *, max_errors: int = 1000):
+        self.m = mapping
+        self.max_errors = max_errors
+        self.seen: dict[str, int] = {}
+        self.result = CheckResult()
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.result.error_count += 1
+        if len(self.result.errors) < self.max_errors:
+            self.result.errors.append([line, column, reason])
+
+    def _get(self, cells, col: int) -> str:
+        if not col or col > len(cells):
+            return ""
+        return _cell_text(cells[col - 1])
+
+    def _cost(self, line: int, column: str, text: str, *, required: bool) -> str | None:
+        if text == "":
+            if required:
+                self.error(line, column, "is empty")
+                return None
+            return "0"
+        if COST_RE.fullmatch(text):
+            return text
+        if text.startswith("-"):
+            self.error(line, column, f"{text!r} is negative")
+        elif DECIMAL_COMMA_RE.fullmatch(text):
+            self.error(line, column, f"{text!r} uses a decimal comma; use a point")
+        elif COST_TOO_PRECISE_RE.fullmatch(text):
+            self.error(line, column, f"{text!r} has more than 6 decimals")
+        elif EXPONENT_RE.fullmatch(text):
+            self.error(line, column, f"{text!r} is in exponent notation; write the number out")
+        else:
+            self.error(line, column, f"{text!r} is not a number")
+        return None
+
+    def check(self, line: int, cells) -> str | None:
+        """The row as one COPY text line (without revision id), or None after recording errors."""
+        m = self.m
+        self.result.lines += 1
+        before = self.result.error_count
+        raw_prefix = self._get(cells, m.prefix)
+        prefix = raw_prefix.replace(" ", "")
+        if prefix.startswith("+"):
+            prefix = prefix[1:]
+        if not prefix:
+            self.error(line, "prefix", "is empty")
+        elif not prefix.isdigit() or not prefix.isascii():
+            if EXPONENT_RE.fullmatch(prefix):
+                self.error(line, "prefix", f"{raw_prefix!r} was mangled into exponent notation")
+            else:
+                self.error(line, "prefix", f"{raw_prefix!r} has characters other than digits")
+        elif len(prefix) > PREFIX_MAX:
+            self.error(line, "prefix", f"is longer than {PREFIX_MAX} digits")
+        elif prefix in self.seen:
+            self.error(line, "prefix", f"{prefix} duplicates line {self.seen[prefix]}")
+        else:
+            self.seen[prefix] = line
+        name = self._get(cells, m.name)
+        if len(name) > NAME_MAX:
+            self.error(line, "name", f"is longer than {NAME_MAX} characters")
+        cost = self._cost(line, "cost", self._get(cells, m.cost), required=True)
+        connect = self._cost(line, "connect_cost", self._get(cells, m.connect_cost), required=False)
+        mcd = pulse = "1"
+        if m.billing:
+            billing = self._get(cells, m.billing)
+            if billing:
+                match = BILLING_RE.fullmatch(billing)
+                if not match:
+                    self.error(line, "billing", f"{billing!r} is not MCD/Pulse such as 1/1 or 60/60")
+                elif int(match[1]) < 1 or int(match[2]) < 1:
+                    self.error(line, "billing", f"{billing!r}: MCD and Pulse must be at least 1")
+                else:
+                    mcd, pulse = str(int(match[1])), str(int(match[2]))
+        else:
+            for column, col in (("mcd", m.mcd), ("pulse", m.pulse)):
+                text = self._get(cells, col)
+                if not text:
+                    continue
+                if not text.isdigit() or not 1 <= int(text) <= 99999:
+                    self.error(line, column, f"{text!r} must be a whole number of seconds, at least 1")
+                elif column == "mcd":
+                    mcd = str(int(text))
+                else:
+                    pulse = str(int(text))
+        blocked = "f"
+        if m.status:
+            status = self._get(cells, m.status).lower()
+            if status not in STATUS_VALUES:
+                self.error(line, "status", f"{status!r} must be active or blocked")
+            elif STATUS_VALUES[status]:
+                blocked = "t"
+        if self.result.error_count != before:
+            return None
+        self.result.rows_ok += 1
+        return f"{prefix}\t{_copy_escape(name)}\t{cost}\t{connect}\t{mcd}\t{pulse}\t{blocked}\n"
+
+
+# ---- readers ---------------------------------------------------------------------------------
+
+
+def sniff_kind(path: str, filename: str = "") -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise SheetError("The file is empty.")
+    if head.startswith(OLE2_MAGIC):
+        raise SheetError(
+            "This is a legacy .xls file or a password-protected workbook; save it as .xlsx or CSV."
+        )
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise SheetError("The file is not a valid XLSX workbook.")
+    return "csv"
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut multi-byte character at the end of the sample is still UTF-8.
+        if exc.start < len(head) - 4:
+            return "cp1252"
+    return "utf-8"
+
+
+def _detect_delimiter(sample: str) -> str:
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def open_csv(path: str) -> tuple[io.TextIOBase, str]:
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    encoding = _detect_encoding(head)
+    handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
+    sample = handle.read(65536)
+    handle.seek(0)
+    if not sample.strip():
+        handle.close()
+        raise SheetError("The file is empty.")
+    return handle, _detect_delimiter(sample)
+
+
+def iter_csv(handle, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(handle, delimiter=delimiter)
+    yield from enumerate(reader, start=1)
+
+
+def check_xlsx_archive(path: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.compress_size and info.file_size / info.compress_size > XLSX_MAX_RATIO:
+                    raise SheetError(f"The workbook part {info.filename} expands too far; refused as unsafe.")
+                if info.flag_bits & 0x1:
+                    raise SheetError("The workbook is encrypted.")
+            if total > XLSX_MAX_UNCOMPRESSED:
+                raise SheetError("The workbook expands to more than 1.5 GB; refused as unsafe.")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise SheetError("The file is a zip archive but not an XLSX workbook.")
+    except zipfile.BadZipFile as exc:
+        raise SheetError("The file is not a valid XLSX workbook.") from exc
+
+
+def iter_xlsx(path: str) -> Iterator[tuple[int, tuple]]:
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise SheetError("XLSX import needs defusedxml installed.")
+    check_xlsx_archive(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise SheetError(f"The workbook cannot be read: {exc}") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except SheetError:
+        raise
+    except Exception as exc:
+        raise SheetError(f"The workbook cannot be read: {exc}") from exc
+    finally:
+        workbook.close()
+
+
+def is_blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
