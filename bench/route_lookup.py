@@ -41,6 +41,7 @@ def synthetic_card(rng: random.Random) -> dict[str, RateRow]:
         {"carrier_id": i, "provider_card_id": i, "prefix": "", "cost": f"0.00{i}", "mcd": 1, "pulse": 1}
         for i in (1, 2, 3)
     )
+    providers = json.dumps(providers)  # as the database hands it over
     return {p: RateRow(p, Decimal("0.0100"), Decimal(0), 1, 1, False, providers) for p in prefixes}
 
 

@@ -25,19 +25,12 @@ class BadRequest(Exception):
         self.status, self.field, self.message = status, field, message
 
 
-def _json(data: dict, status: int = 200) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(data, separators=(",", ":")), status=status, content_type="application/json"
-    )
+def _dumps(data: dict) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
-def _error(status: int, field: str, message: str) -> HttpResponse:
-    return _json({"error": message, "field": field}, status)
-
-
-def _token(request) -> str:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _, value = header.partition(" ")
+def _bearer(header: str) -> str:
+    scheme, _, value = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise BadRequest(401, "Authorization", "Send 'Authorization: Bearer <API token>'.")
     return value.strip()
@@ -152,17 +145,24 @@ def rtjson(decision: Decision) -> dict:
     return {"version": "1.0", "routing": "serial", "routes": routes}
 
 
+def answer(method: str, authorization: str, body: bytes) -> tuple[int, bytes]:
+    """(HTTP status, JSON body) for one API call; shared by the Django view and the WSGI fast path."""
+    if method != "POST":
+        return 405, _dumps({"error": "Use POST.", "field": "method"})
+    try:
+        if not engine.token_valid(hash_token(_bearer(authorization))):
+            raise BadRequest(401, "Authorization", "Unknown or revoked API token.")
+        data = parse_request(body)
+    except BadRequest as exc:
+        return exc.status, _dumps({"error": exc.message, "field": exc.field})
+    decision = engine.route(number=data["number"], source_ip=data["source_ip"], username=data["username"])
+    return 200, _dumps(decision_json(decision))
+
+
 @csrf_exempt
 def route_view(request):
-    if request.method != "POST":
-        response = _error(405, "method", "Use POST.")
+    status, body = answer(request.method, request.META.get("HTTP_AUTHORIZATION", ""), request.body)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    if status == 405:
         response["Allow"] = "POST"
-        return response
-    try:
-        if not engine.token_valid(hash_token(_token(request))):
-            raise BadRequest(401, "Authorization", "Unknown or revoked API token.")
-        data = parse_request(request.body)
-    except BadRequest as exc:
-        return _error(exc.status, exc.field, exc.message)
-    decision = engine.route(number=data["number"], source_ip=data["source_ip"], username=data["username"])
-    return _json(decision_json(decision))
+    return response

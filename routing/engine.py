@@ -12,19 +12,20 @@ snapshots and only a newly published revision is loaded.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .prefix_index import PrefixIndex
 
 log = logging.getLogger(__name__)
 
-CHECK_INTERVAL = 0.5
+CHECK_INTERVAL = 0.25
 ZERO = Decimal(0)
 
 OK = 200
@@ -102,15 +103,18 @@ class CarrierInfo:
     fr_inv_timer: int = 60000  # ms to an answer once ringing
 
 
-@dataclass(frozen=True, slots=True)
-class RateRow:
+class RateRow(NamedTuple):
+    """One customer-card row. A tuple, because a 100,000-row card is built on every publish."""
+
     name: str
     rate: Decimal
     connect_cost: Decimal
     mcd: int
     pulse: int
     blocked: bool
-    providers: tuple[dict, ...]  # as the card build stored them, cheapest first
+    # As the card build stored them, cheapest first: a JSON string from the database (parsed per
+    # call, which costs microseconds, instead of 100,000 parses on every publish) or a list.
+    providers: str | list
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +273,8 @@ def decide(
         return _with(decision, UNAVAILABLE, "No Routes Available (blocked)")
 
     profit_dropped = False
-    for provider in row.providers:
+    providers = json.loads(row.providers) if isinstance(row.providers, str) else row.providers
+    for provider in providers:
         carrier = snap.carriers.get(provider["carrier_id"])
         if carrier is None or not carrier.active:
             decision.dropped.append((str(provider["carrier_id"]), "carrier inactive"))

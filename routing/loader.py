@@ -127,18 +127,20 @@ def load_carriers() -> dict[int, CarrierInfo]:
 
 
 def load_index(revision_id: int) -> PrefixIndex[RateRow]:
+    """One revision's rows in one round trip; plain SQL, as the ORM's per-row cost triples the time."""
+    from django.db import connection
+
     from ratecards.models import CustomerCardRate
 
-    rows = (
-        CustomerCardRate.objects.filter(revision_id=revision_id)
-        .order_by()
-        .values_list("prefix", "name", "rate", "connect_cost", "mcd", "pulse", "blocked", "providers")
-        .iterator(chunk_size=20_000)
-    )
-    return PrefixIndex(
-        (prefix, RateRow(name, rate, connect, mcd, pulse, blocked, tuple(providers or ())))
-        for prefix, name, rate, connect, mcd, pulse, blocked, providers in rows
-    )
+    table = connection.ops.quote_name(CustomerCardRate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prefix, name, rate, connect_cost, mcd, pulse, blocked, providers "  # noqa: S608
+            f"FROM {table} WHERE revision_id = %s",
+            [revision_id],
+        )
+        rows = cursor.fetchall()
+    return PrefixIndex({row[0]: RateRow(*row[1:]) for row in rows})
 
 
 def load_tokens() -> frozenset[str]:
