@@ -12,6 +12,12 @@ class ServiceValidatedModelForm(forms.ModelForm):
     def validate_unique(self):
         pass
 
+    def _post_clean(self):
+        # The form's instance is a scratch copy; constraint checks here would run on the raw
+        # (not yet canonical) values and report on no field, so leave them to the service.
+        self.instance.validate_constraints = lambda exclude=None: None
+        super()._post_clean()
+
 
 class CustomerAddForm(ServiceValidatedModelForm):
     class Meta:

@@ -10,7 +10,7 @@ from accounts.choices import Area
 from connexcs.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, StaffView
 
 from . import selectors, services
-from .filters import CustomerFilterSet
+from .filters import ContactFilterSet, CustomerFilterSet, PaymentFilterSet
 from .forms import (
     ContactForm,
     CustomerAddForm,
@@ -97,9 +97,6 @@ class CustomerChildListView(CustomerArea, ObjectListView):
     model = None
     add_url_name = None
 
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
     def get_customer(self):
         if not hasattr(self, "_customer"):
             self._customer = get_object_or_404(
@@ -127,6 +124,7 @@ class CustomerChildListView(CustomerArea, ObjectListView):
 class PaymentListView(CustomerChildListView):
     model = Payment
     table = PaymentTable
+    filterset = PaymentFilterSet
     active_tab = "Payments"
     add_url_name = "customers:payment_add"
     add_label = "Add Payment"
@@ -138,6 +136,7 @@ class PaymentListView(CustomerChildListView):
 class ContactListView(CustomerChildListView):
     model = Contact
     table = ContactTable
+    filterset = ContactFilterSet
     active_tab = "Contacts"
     add_url_name = "customers:contact_add"
     add_label = "Add Contact"

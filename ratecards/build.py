@@ -1,44 +1,57 @@
 """Build a customer card's rows from provider rows, in memory.
 
-Pure functions over plain tuples so the property test can compare them with a brute-force oracle.
-Longest-prefix match uses one dict per provider and tries p[:L] from the longest L down.
+Plain tuples and pre-rendered JSON fragments keep the per-prefix work small: a build prices a few
+hundred thousand prefixes against several providers. Longest-prefix match uses one dict per
+provider and tries p[:L] for the prefix lengths that provider has, longest first.
 """
 
-import json
+import decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from connexcs.money import round_to
+from connexcs.money import Rounding
 
 from .choices import ProfitStatus, ProfitType, RateCompact
 
 SIX = Decimal("0.000001")
 ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_MODES = {
+    Rounding.UP: decimal.ROUND_CEILING,
+    Rounding.DOWN: decimal.ROUND_FLOOR,
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+}
+
+# A provider row: (prefix, name, cost, connect_cost, mcd, pulse, blocked, json_fragment),
+# cost and connect cost already converted to the customer card's currency.
+PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED, FRAGMENT = range(8)
 
 
-@dataclass(frozen=True)
-class ProviderRow:
-    prefix: str
-    name: str
-    cost: Decimal  # already in the customer card's currency
-    connect_cost: Decimal
-    mcd: int
-    pulse: int
-    blocked: bool
+def convert(value: Decimal, factor: Decimal) -> Decimal:
+    if factor == ONE:
+        return value
+    return (value * factor).quantize(SIX, rounding=ROUND_HALF_UP)
 
 
-@dataclass
+def provider_row(carrier_id, provider_card_id, prefix, name, cost, connect, mcd, pulse, blocked) -> tuple:
+    fragment = (
+        f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"{prefix}",'
+        f'"cost":"{cost:.6f}","connect_cost":"{connect:.6f}","mcd":{mcd},"pulse":{pulse}}}'
+    )
+    return (prefix, name, cost, connect, mcd, pulse, blocked, fragment)
+
+
 class Provider:
-    carrier_id: int
-    provider_card_id: int
-    rows: dict[str, ProviderRow]  # prefix -> row
-    lengths: tuple[int, ...] = ()  # the prefix lengths present, longest first
+    def __init__(self, carrier_id: int, provider_card_id: int, rows: dict[str, tuple]):
+        self.carrier_id = carrier_id
+        self.provider_card_id = provider_card_id
+        self.rows = rows
+        self.lengths = tuple(sorted({len(p) for p in rows}, reverse=True))
 
-    def __post_init__(self):
-        self.lengths = tuple(sorted({len(p) for p in self.rows}, reverse=True))
-
-    def longest(self, prefix: str) -> ProviderRow | None:
+    def longest(self, prefix: str):
         rows = self.rows
         n = len(prefix)
         for length in self.lengths:
@@ -69,42 +82,6 @@ class CardParams:
     rate_compact: str
 
 
-@dataclass(frozen=True)
-class OutRow:
-    prefix: str
-    name: str
-    rate: Decimal
-    connect_cost: Decimal
-    mcd: int
-    pulse: int
-    blocked: bool
-    providers: list  # ordered dicts, cheapest first
-
-
-def convert(value: Decimal, factor: Decimal) -> Decimal:
-    if factor == 1:
-        return value
-    return (value * factor).quantize(SIX, rounding=ROUND_HALF_UP)
-
-
-def compact(values: list[Decimal], how: str) -> Decimal:
-    if how == RateCompact.MAX:
-        return max(values)
-    if how == RateCompact.AVG:
-        return (sum(values) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
-    return min(values)
-
-
-def sell_price(base: Decimal, rule: Rule | None) -> Decimal:
-    if rule is None:
-        return base
-    if rule.profit_type == ProfitType.ABSOLUTE:
-        return rule.value
-    if rule.profit_type == ProfitType.RELATIVE:
-        return base + rule.value
-    return base * (1 + rule.value / 100)
-
-
 class RuleIndex:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = {r.prefix: r for r in rules}
@@ -119,80 +96,86 @@ class RuleIndex:
         return None
 
 
-def price_prefix(prefix: str, matches: list[tuple[int, Provider, ProviderRow]], rule, card: CardParams):
-    """`matches` are (position, provider, longest row) for every provider that prices `prefix`."""
-    live = [(row.cost, pos, prov, row) for pos, prov, row in matches if not row.blocked]
-    live.sort(key=lambda item: (item[0], item[1]))
-    name = ""
-    for _pos, _prov, row in matches:
-        if row.prefix == prefix and row.name:
-            name = row.name
-            break
-    if not name and rule is not None:
-        name = rule.name
-    if not live or (rule is not None and rule.status == ProfitStatus.BLOCKED):
-        return OutRow(prefix, name, ZERO, ZERO, 1, 1, True, [])
-    costs = [item[0] for item in live]
-    base = compact(costs, card.rate_compact)
-    precision = card.precision if rule is None or rule.precision is None else rule.precision
-    rate = round_to(sell_price(base, rule), precision, card.rounding)
-    if rate < 0:
-        rate = ZERO
-    if rule is not None and rule.connect_cost is not None:
-        connect = rule.connect_cost
-    else:
-        connect = round_to(
-            compact([item[3].connect_cost for item in live], card.rate_compact), precision, card.rounding
-        )
-    if rule is not None and rule.mcd and rule.pulse:
-        mcd, pulse = rule.mcd, rule.pulse
-    else:  # the worst case among the carriers that can take the call
-        mcd = max(item[3].mcd for item in live)
-        pulse = max(item[3].pulse for item in live)
-    providers = [
-        {
-            "carrier_id": prov.carrier_id,
-            "provider_card_id": prov.provider_card_id,
-            "prefix": row.prefix,
-            "cost": f"{row.cost:.6f}",
-            "connect_cost": f"{row.connect_cost:.6f}",
-            "mcd": row.mcd,
-            "pulse": row.pulse,
-        }
-        for _cost, _pos, prov, row in live
-    ]
-    return OutRow(prefix, name, rate, connect, mcd, pulse, False, providers)
+def _compact(values: list[Decimal], how: str) -> Decimal:
+    if how == RateCompact.MIN:
+        return min(values)
+    if how == RateCompact.MAX:
+        return max(values)
+    return (sum(values) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
 
 
-def build_rows(
+def sell_price(base: Decimal, rule: Rule | None) -> Decimal:
+    if rule is None:
+        return base
+    if rule.profit_type == ProfitType.ABSOLUTE:
+        return rule.value
+    if rule.profit_type == ProfitType.RELATIVE:
+        return base + rule.value
+    return base * (ONE + rule.value / HUNDRED)
+
+
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def build_lines(
     providers: list[Provider],
     rules: Iterable[Rule],
     card: CardParams,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[OutRow]:
-    """Every prefix in the union of the providers' rows, priced; sorted by prefix."""
+) -> Iterator[str]:
+    """COPY text lines (prefix, name, rate, connect_cost, mcd, pulse, blocked, providers JSON) for
+    every prefix in the union of the providers' rows, in prefix order."""
     prefixes = sorted(set().union(*(p.rows.keys() for p in providers))) if providers else []
     index = RuleIndex(rules)
     total = len(prefixes)
+    mode = _MODES[Rounding(card.rounding)]
+    how = card.rate_compact
+    quanta = {p: Decimal(1).scaleb(-p) for p in range(7)}
     for i, prefix in enumerate(prefixes):
-        matches = []
-        for pos, prov in enumerate(providers):
-            row = prov.longest(prefix)
-            if row is not None:
-                matches.append((pos, prov, row))
-        yield price_prefix(prefix, matches, index.longest(prefix), card)
         if progress is not None and i % 20000 == 0:
             progress(i, total)
-
-
-def copy_line(row: OutRow) -> str:
-    """One COPY text line without the revision id, which is prefixed at load time."""
-    providers = json.dumps(row.providers, separators=(",", ":"))
-    name = row.name
-    if "\\" in name or "\t" in name or "\n" in name or "\r" in name:
-        name = name.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    providers = providers.replace("\\", "\\\\")
-    return (
-        f"{row.prefix}\t{name}\t{row.rate}\t{row.connect_cost}\t{row.mcd}\t{row.pulse}\t"
-        f"{'t' if row.blocked else 'f'}\t{providers}\n"
-    )
+        live = []
+        name = ""
+        for pos, prov in enumerate(providers):
+            row = prov.longest(prefix)
+            if row is None:
+                continue
+            if not name and row[NAME] and row[PREFIX] == prefix:
+                name = row[NAME]
+            if not row[BLOCKED]:
+                live.append((row[COST], pos, row))
+        rule = index.longest(prefix)
+        if not name and rule is not None:
+            name = rule.name
+        if not live or (rule is not None and rule.status == ProfitStatus.BLOCKED):
+            yield f"{prefix}\t{_escape(name)}\t0\t0\t1\t1\tt\t[]\n"
+            continue
+        if len(live) > 1:
+            live.sort(key=lambda item: (item[0], item[1]))
+            costs = [item[0] for item in live]
+            base = _compact(costs, how)
+        else:
+            base = live[0][0]
+        precision = card.precision if rule is None or rule.precision is None else rule.precision
+        quantum = quanta[precision]
+        rate = sell_price(base, rule).quantize(quantum, rounding=mode)
+        if rate < ZERO:
+            rate = ZERO
+        if rule is not None and rule.connect_cost is not None:
+            connect = rule.connect_cost
+        elif len(live) == 1:
+            connect = live[0][2][CONNECT].quantize(quantum, rounding=mode)
+        else:
+            connect = _compact([item[2][CONNECT] for item in live], how).quantize(quantum, rounding=mode)
+        if rule is not None and rule.mcd and rule.pulse:
+            mcd, pulse = rule.mcd, rule.pulse
+        elif len(live) == 1:
+            mcd, pulse = live[0][2][MCD], live[0][2][PULSE]
+        else:  # the worst case among the carriers that can take the call
+            mcd = max(item[2][MCD] for item in live)
+            pulse = max(item[2][PULSE] for item in live)
+        fragments = ",".join(item[2][FRAGMENT] for item in live)
+        yield f"{prefix}\t{_escape(name)}\t{rate}\t{connect}\t{mcd}\t{pulse}\tf\t[{fragments}]\n"

@@ -102,7 +102,16 @@ class ProviderCardRevision(models.Model):
 
 
 class ProviderRate(models.Model):
-    revision = models.ForeignKey(ProviderCardRevision, on_delete=models.CASCADE, related_name="rates")
+    # No separate index: the (revision, prefix) unique index serves revision lookups too. No database
+    # foreign key either: its per-row check doubled the time of a bulk load, and rows are written only
+    # by the services, with the revision id taken from the revision row they hold locked.
+    revision = models.ForeignKey(
+        ProviderCardRevision,
+        on_delete=models.CASCADE,
+        related_name="rates",
+        db_index=False,
+        db_constraint=False,
+    )
     prefix = models.CharField(max_length=PREFIX_MAX)
     name = models.CharField(max_length=200, blank=True)
     cost = rate_field()
@@ -197,7 +206,13 @@ class CustomerCardRevision(models.Model):
 
 
 class CustomerCardRate(models.Model):
-    revision = models.ForeignKey(CustomerCardRevision, on_delete=models.CASCADE, related_name="rates")
+    revision = models.ForeignKey(  # see ProviderRate.revision
+        CustomerCardRevision,
+        on_delete=models.CASCADE,
+        related_name="rates",
+        db_index=False,
+        db_constraint=False,
+    )
     prefix = models.CharField(max_length=PREFIX_MAX)
     name = models.CharField(max_length=200, blank=True)
     rate = rate_field()

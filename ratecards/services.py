@@ -6,8 +6,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from connexcs import audit, versioning
 from connexcs.money import validate_currency
 
 from . import parsing
-from .build import CardParams, Provider, ProviderRow, Rule, build_rows, convert, copy_line
+from .build import CardParams, Provider, Rule, build_lines, convert, provider_row
 from .choices import JobStatus, RevisionState, RowStatus
 from .models import (
     BuildJob,
@@ -370,7 +371,12 @@ def import_job_create(*, actor, card: ProviderCard, upload, mapping: dict, run: 
     return job
 
 
+def _cancel_key(job) -> str:
+    return f"ratecards:cancel:{type(job).__name__}:{job.pk}"
+
+
 def job_cancel(*, actor, job) -> None:
+    cache.set(_cancel_key(job), True, 3600)
     updated = (
         type(job)
         .objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
@@ -389,56 +395,71 @@ def _still_running(model, pk) -> None:
         raise Cancelled
 
 
-def import_run(*, job_id: int, progress: Callable[[int, int], None] | None = None) -> ImportJob:
-    """Check the whole file, then load it into the draft in one transaction, or change nothing.
+def job_progress(job) -> int:
+    """Progress of a running job: the worker's transaction is still open, so it lives in the cache."""
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return cache.get(f"ratecards:{type(job).__name__}:{job.pk}", job.progress)
+    return job.progress
 
-    Rows are checked while streaming and spooled as COPY text to a temporary file, so memory stays
-    flat whatever the file size; the draft's rows are replaced only when the file has no errors.
+
+def _report(job, percent: int) -> None:
+    cache.set(f"ratecards:{type(job).__name__}:{job.pk}", percent, 3600)
+
+
+class Rejected(Exception):
+    pass
+
+
+def import_run(*, job_id: int, progress: Callable[[int, int], None] | None = None) -> ImportJob:
+    """Check every row while streaming the good ones into the draft with COPY, in one transaction.
+
+    PostgreSQL parses the COPY stream on the other core while Python checks the next rows. If any
+    line is bad (or the job is cancelled) the transaction rolls back, so the draft is exactly as it
+    was, and every bad line is still reported.
     """
     started = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
     job = ImportJob.objects.get(pk=job_id)
     if not started:
         return job
+    cache.delete(_cancel_key(job))  # a cancel before the start is already in the status row
     mapping = parsing.Mapping.from_dict(job.options)
     checker = parsing.RowChecker(mapping)
     try:
-        with tempfile.TemporaryFile("w+", encoding="utf-8", dir=upload_dir()) as spool:
-            _check_into(job, mapping, checker, spool, progress)
+        with transaction.atomic():
+            draft = _draft_for_update(job.revision)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM ratecards_providerrate WHERE revision_id = %s", [draft.pk])
+                with cursor.copy(f"COPY ratecards_providerrate ({RATE_COLUMNS}) FROM STDIN") as copy:
+                    _check_into(job, mapping, checker, copy, f"{draft.pk}\t", progress)
             result = checker.result
             if result.error_count or not result.rows_ok:
-                message = (
+                raise Rejected(
                     f"{result.error_count} line(s) rejected; nothing was loaded. Fix them and upload again."
                     if result.error_count
                     else "The file has no rate rows."
                 )
-                return _finish_import(job, checker, JobStatus.FAILED, message)
-            spool.seek(0)
-            with transaction.atomic():
-                draft = _draft_for_update(job.revision)
-                _still_running(ImportJob, job.pk)
-                with connection.cursor() as cursor:
-                    cursor.execute("DELETE FROM ratecards_providerrate WHERE revision_id = %s", [draft.pk])
-                _copy_spool(
-                    spool, f"{draft.pk}\t", f"COPY ratecards_providerrate ({RATE_COLUMNS}) FROM STDIN"
-                )
-                draft.row_count = result.rows_ok
-                draft.save(update_fields=["row_count"])
-                audit.record(
-                    actor=job.created_by, action="provider_card.import", obj=job.card, note=job.filename
-                )
-                return _finish_import(
-                    job, checker, JobStatus.DONE, f"{result.rows_ok} rows loaded into the draft."
-                )
+            _still_running(ImportJob, job.pk)
+            draft.row_count = result.rows_ok
+            draft.save(update_fields=["row_count"])
+            audit.record(actor=job.created_by, action="provider_card.import", obj=job.card, note=job.filename)
+            return _finish_import(
+                job, checker, JobStatus.DONE, f"{result.rows_ok} rows loaded into the draft."
+            )
     except Cancelled:
         return _finish_import(job, checker, JobStatus.CANCELLED, "Cancelled; the draft is unchanged.")
+    except Rejected as exc:
+        return _finish_import(job, checker, JobStatus.FAILED, str(exc))
     except parsing.SheetError as exc:
         return _finish_import(job, checker, JobStatus.FAILED, str(exc))
+    except Exception as exc:
+        _finish_import(job, checker, JobStatus.FAILED, f"The import failed: {exc}")
+        raise
     finally:
         if job.path and os.path.exists(job.path):
             os.unlink(job.path)
 
 
-def _check_into(job, mapping, checker, spool, progress) -> None:
+def _check_into(job, mapping, checker, copy, line_prefix, progress) -> None:
     kind = parsing.sniff_kind(job.path, job.filename)
     size = os.path.getsize(job.path)
     handle = None
@@ -449,26 +470,38 @@ def _check_into(job, mapping, checker, spool, progress) -> None:
         handle, delimiter = parsing.open_csv(job.path)
         rows = parsing.iter_csv(handle, delimiter)
         estimate = max(1, size // 40)
-    write = spool.write
-    check = checker.check
+    check = checker.check  # the careful way, for rows the fast way does not take
     start = mapping.start_row
+    buffer: list[str] = []
+    clean = True  # once a line is bad nothing more is sent; the rest is only checked
     try:
         for line, cells in rows:
             if line < start:
                 continue
-            if not cells or parsing.is_blank(cells):
-                checker.result.lines += 1
-                checker.error(line, "row", "is blank")
-                continue
-            text = check(line, cells)
-            if text is not None:
-                write(text)
+            text = checker.fast(line, cells)
+            if text is None:
+                if not cells or parsing.is_blank(cells):
+                    checker.result.lines += 1
+                    checker.error(line, "row", "is blank")
+                    clean = False
+                    continue
+                text = check(line, cells)
+            if text is None:
+                clean = False
+            elif clean:
+                buffer.append(line_prefix + text)
+                if len(buffer) >= 5000:
+                    copy.write("".join(buffer))
+                    buffer.clear()
             if line % PROGRESS_EVERY == 0:
-                _still_running(ImportJob, job.pk)
-                done = min(95, line * 100 // estimate)
-                ImportJob.objects.filter(pk=job.pk).update(progress=done, lines=checker.result.lines)
+                # The connection is busy with COPY, so the cancel flag is read from the cache.
+                if cache.get(_cancel_key(job)):
+                    raise Cancelled
+                _report(job, min(95, line * 100 // estimate))
                 if progress:
                     progress(line, estimate)
+        if clean and buffer:
+            copy.write("".join(buffer))
     finally:
         if handle is not None:
             handle.close()
@@ -478,18 +511,21 @@ def _check_into(job, mapping, checker, spool, progress) -> None:
 
 def _finish_import(job, checker, status, message) -> ImportJob:
     result = checker.result
-    ImportJob.objects.filter(pk=job.pk).exclude(status=JobStatus.CANCELLED).update(
-        status=status,
-        progress=100,
-        lines=result.lines,
-        rows_ok=result.rows_ok if status == JobStatus.DONE else 0,
-        error_count=result.error_count,
-        errors=result.errors,
-        message=message,
-        finished_at=timezone.now(),
-    )
+    values = {
+        "progress": 100,
+        "lines": result.lines,
+        "rows_ok": result.rows_ok if status == JobStatus.DONE else 0,
+        "error_count": result.error_count,
+        "errors": result.errors,
+        "message": message,
+        "finished_at": timezone.now(),
+    }
     if status == JobStatus.CANCELLED:
-        ImportJob.objects.filter(pk=job.pk).update(message=message, finished_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk).update(**values)
+    else:
+        ImportJob.objects.filter(pk=job.pk).exclude(status=JobStatus.CANCELLED).update(
+            status=status, **values
+        )
     job.refresh_from_db()
     return job
 
@@ -657,9 +693,18 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
                 "WHERE revision_id = %s",
                 [pc.current_revision_id],
             )
+            carrier_id, card_id = pc.carrier_id, pc.pk
             for prefix, name, cost, connect, mcd, pulse, blocked in cursor.fetchall():
-                rows[prefix] = ProviderRow(
-                    prefix, name, convert(cost, factor), convert(connect, factor), mcd, pulse, blocked
+                rows[prefix] = provider_row(
+                    carrier_id,
+                    card_id,
+                    prefix,
+                    name,
+                    convert(cost, factor),
+                    convert(connect, factor),
+                    mcd,
+                    pulse,
+                    blocked,
                 )
         providers.append(Provider(pc.carrier_id, pc.pk, rows))
     return providers, revisions
@@ -673,58 +718,72 @@ def card_rules(card: CustomerCard) -> list[Rule]:
 
 
 def build_run(*, job_id: int) -> BuildJob:
-    """Price the card in memory, then publish it as a new revision in one short transaction."""
+    """Price the card in memory and stream the new revision in with COPY; publish it in the same
+    transaction, so a failure or a cancel leaves the current revision exactly as it was."""
     started = BuildJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
     job = BuildJob.objects.select_related("card").get(pk=job_id)
     if not started:
         return job
+    cache.delete(_cancel_key(job))  # a cancel before the start is already in the status row
     card = job.card
     try:
         providers, revisions = load_providers(card)
         if not providers:
             raise ValidationError("None of the card's carrier cards has a published revision.")
         params = CardParams(card.precision, card.rounding, card.rate_compact)
+        rules = card_rules(card)  # read now: no query may run while COPY holds the connection
 
         def progress(done, total):
-            _still_running(BuildJob, job.pk)
-            BuildJob.objects.filter(pk=job.pk).update(progress=min(90, done * 90 // max(total, 1)))
+            # The connection is busy with COPY: progress and the cancel flag go through the cache.
+            if cache.get(_cancel_key(job)):
+                raise Cancelled
+            _report(job, min(95, done * 95 // max(total, 1)))
 
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            count = 0
-            # Priced outside any transaction so progress is visible and a cancel is not blocked.
-            for row in build_rows(providers, card_rules(card), params, progress):
-                spool.write(copy_line(row))
-                count += 1
-            spool.seek(0)
-            with transaction.atomic():
-                _still_running(BuildJob, job.pk)
+        with transaction.atomic():
+            try:
                 locked = CustomerCard.objects.select_for_update(nowait=True).get(pk=card.pk)
-                number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-                revision = CustomerCardRevision.objects.create(
-                    card=locked, number=number, created_by=job.created_by, note="Build From Carrier Cards"
-                )
-                _copy_spool(spool, f"{revision.pk}\t", CUSTOMER_RATE_COPY)
-                revision.row_count = count
-                revision.save(update_fields=["row_count"])
-                current = dict(
-                    ProviderCard.objects.filter(pk__in=revisions).values_list("pk", "current_revision_id")
-                )
-                locked.current_revision = revision
-                locked.stale = current != revisions
-                locked.save(update_fields=["current_revision", "stale"])
-                versioning.bump("routing")
-                audit.record(
-                    actor=job.created_by, action="customer_card.build", obj=locked, note=f"r{number}"
-                )
-                finished = BuildJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-                    status=JobStatus.DONE,
-                    progress=100,
-                    revision=revision,
-                    message=f"Published revision {number} with {count} prefixes.",
-                    finished_at=timezone.now(),
-                )
-                if not finished:
-                    raise Cancelled
+            except DatabaseError as exc:
+                raise ValidationError(
+                    "The card is being changed by someone else; build again shortly."
+                ) from exc
+            number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+            revision = CustomerCardRevision.objects.create(
+                card=locked, number=number, created_by=job.created_by, note="Build From Carrier Cards"
+            )
+            count = 0
+            line_prefix = f"{revision.pk}\t"
+            buffer: list[str] = []
+            # Priced while PostgreSQL parses the previous chunk on the other core.
+            with connection.cursor() as cursor, cursor.copy(CUSTOMER_RATE_COPY) as copy:
+                for line in build_lines(providers, rules, params, progress):
+                    buffer.append(line_prefix + line)
+                    if len(buffer) >= 5000:
+                        copy.write("".join(buffer))
+                        count += len(buffer)
+                        buffer.clear()
+                if buffer:
+                    copy.write("".join(buffer))
+                    count += len(buffer)
+            _still_running(BuildJob, job.pk)
+            revision.row_count = count
+            revision.save(update_fields=["row_count"])
+            current = dict(
+                ProviderCard.objects.filter(pk__in=revisions).values_list("pk", "current_revision_id")
+            )
+            locked.current_revision = revision
+            locked.stale = current != revisions
+            locked.save(update_fields=["current_revision", "stale"])
+            versioning.bump("routing")
+            audit.record(actor=job.created_by, action="customer_card.build", obj=locked, note=f"r{number}")
+            finished = BuildJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.DONE,
+                progress=100,
+                revision=revision,
+                message=f"Published revision {number} with {count} prefixes.",
+                finished_at=timezone.now(),
+            )
+            if not finished:
+                raise Cancelled
     except Cancelled:
         _end_build(job, JobStatus.CANCELLED, "Cancelled; the current revision is unchanged.")
     except ValidationError as exc:
