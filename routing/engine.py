@@ -350,7 +350,14 @@ class Engine:
         from connexcs import versioning
 
         self._checked_at = now
-        version = versioning.current("routing")
+        try:
+            version = versioning.current("routing")
+        except Exception:
+            # Redis away: keep answering from what we have, and look again at the next check.
+            log.warning("routing version unavailable; serving the current snapshot", exc_info=True)
+            if snap is not None:
+                return snap
+            version = -1
         if snap is not None and snap.version == version:
             return snap
         if snap is not None and self.background:
