@@ -25,7 +25,9 @@ BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres:///connexcs_bench")
 DB_NAME = BENCH_DB.rsplit("/", 1)[-1]
 PREFIXES = 100_000
 DURATION = os.environ.get("BENCH_DURATION", "15s")
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")  # keeps connections alive
 IP = "198.51.100.7"
 # routing.wsgi serves the API path without Django's request cycle; connexcs.wsgi is the plain panel app.
 APP = os.environ.get("BENCH_APP", "routing.wsgi")
@@ -213,7 +215,7 @@ def main():
             "--log-level",
             "warning",
             "--worker-class",
-            os.environ.get("BENCH_WORKER_CLASS", "sync"),
+            WORKER_CLASS,
         ],
         cwd=ROOT,
         env=ENV,
@@ -232,7 +234,16 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(lua_script(token, numbers))
         out = subprocess.run(
-            ["/usr/bin/wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", script.name, url],
+            [
+                "/usr/bin/wrk",
+                f"-t{WRK_THREADS}",
+                f"-c{CONNECTIONS}",
+                f"-d{DURATION}",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
