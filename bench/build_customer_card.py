@@ -95,17 +95,20 @@ def cleanup(connection) -> None:
             "ratecards_customercardrevision r JOIN ratecards_customercard c ON c.id = r.card_id "
             "WHERE c.name = 'bench-build')",
             "UPDATE ratecards_customercard SET current_revision_id = NULL WHERE name = 'bench-build'",
-            "DELETE FROM ratecards_buildjob WHERE card_id IN (SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
+            "DELETE FROM ratecards_buildjob WHERE card_id IN "
+            "(SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
             "DELETE FROM ratecards_customercardrevision WHERE card_id IN "
             "(SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
-            "DELETE FROM ratecards_profitrule WHERE card_id IN (SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
+            "DELETE FROM ratecards_profitrule WHERE card_id IN "
+            "(SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
             "DELETE FROM ratecards_customercardprovider WHERE customer_card_id IN "
             "(SELECT id FROM ratecards_customercard WHERE name = 'bench-build')",
             "DELETE FROM ratecards_customercard WHERE name = 'bench-build'",
             "DELETE FROM ratecards_providerrate WHERE revision_id IN (SELECT r.id FROM "
             "ratecards_providercardrevision r JOIN ratecards_providercard c ON c.id = r.card_id "
             "WHERE c.name = 'bench-build')",
-            "DELETE FROM ratecards_importjob WHERE card_id IN (SELECT id FROM ratecards_providercard WHERE name = 'bench-build')",
+            "DELETE FROM ratecards_importjob WHERE card_id IN "
+            "(SELECT id FROM ratecards_providercard WHERE name = 'bench-build')",
             "UPDATE ratecards_providercard SET current_revision_id = NULL WHERE name = 'bench-build'",
             "DELETE FROM ratecards_providercardrevision WHERE card_id IN "
             "(SELECT id FROM ratecards_providercard WHERE name = 'bench-build')",

@@ -1,7 +1,9 @@
 """Every write to carriers and their termination gateways."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from connexcs import audit, versioning
@@ -181,3 +183,17 @@ def gateway_resolve(*, gateway_id: int) -> Gateway | None:
             audit.record(actor=None, action="gateway.resolve", obj=current, before=before, after=after)
             versioning.bump("routing")
     return current
+
+
+def gateway_queue_due_resolutions(*, older_than_seconds: int) -> int:
+    """Queue a re-resolution of every host/SRV gateway not looked up for a while; returns how many."""
+    from .tasks import resolve_gateway
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    due = Gateway.objects.filter(kind__in=[AddressKind.HOST, AddressKind.SRV]).filter(
+        models.Q(resolved_at__isnull=True) | models.Q(resolved_at__lt=cutoff)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for pk in ids:
+        resolve_gateway.delay(pk)
+    return len(ids)

@@ -13,6 +13,9 @@ class CarrierTable(tables.Table):
         order_by = "name"
         empty_text = "No carriers yet."
 
+    def render_currency(self, record):
+        return record.currency
+
 
 class GatewayTable(tables.Table):
     address = tables.Column(verbose_name="Address")

@@ -28,6 +28,7 @@ SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
 # empty uses the system resolver.
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
 DNS_TIMEOUT = env.float("DNS_TIMEOUT", default=3.0)
+DNS_REFRESH_SECONDS = env.int("DNS_REFRESH_SECONDS", default=300)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -154,6 +155,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "refresh-sip-peer-dns": {"task": "customers.tasks.refresh_dns", "schedule": 60.0},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

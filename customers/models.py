@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from connexcs.dns import AddressKind, Transport
@@ -135,6 +136,10 @@ class SIPUser(models.Model):
     class Meta:
         ordering = ["username"]
         verbose_name = "SIP user"
+        constraints = [
+            # A SIP server matches usernames without regard to case in practice; so do we.
+            models.UniqueConstraint(Lower("username"), name="sipuser_username_ci_unique"),
+        ]
 
     def __str__(self):
         return self.username

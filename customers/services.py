@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -206,6 +207,13 @@ def _ipauth_values(values: dict) -> dict:
     return values
 
 
+def _lock_address(address: str) -> None:
+    """Serialise claims on one address (any customer) until commit, so two concurrent saves
+    cannot both pass the sharing checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["ipauth:" + address])
+
+
 def _enqueue_resolution(ipauth: IPAuth) -> None:
     if needs_resolution(ipauth.kind):
         from .tasks import resolve_ipauth
@@ -237,8 +245,7 @@ def ipauth_create(
             "tech_prefix": tech_prefix,
         }
     )
-    # Serialise claims on one address so two concurrent saves cannot both pass the checks.
-    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    _lock_address(values["address"])
     _ipauth_conflicts(
         customer=customer,
         address=values["address"],
@@ -263,6 +270,7 @@ def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
     values = {k: getattr(ipauth, k) for k in keys}
     values.update({k: v for k, v in fields.items() if k in keys})
     values = _ipauth_values(values)
+    _lock_address(values["address"])
     _ipauth_conflicts(
         customer=ipauth.customer,
         address=values["address"],
@@ -355,6 +363,8 @@ def sipuser_create(
                 "starting with a letter or digit."
             }
         )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["sipuser:" + username.lower()])
     if SIPUser.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"The SIP username {username!r} is already taken."})
     _check_sip_password(username, password)
@@ -472,3 +482,17 @@ def payment_set_status(*, actor, instance: Payment, status: str) -> Payment:
     audit.record(actor=actor, action="payment.status", obj=payment, before=before, after={"status": status})
     versioning.bump("routing")
     return payment
+
+
+def ipauth_queue_due_resolutions(*, older_than_seconds: int) -> int:
+    """Queue a re-resolution of every host/SRV entry not looked up for a while; returns how many."""
+    from .tasks import resolve_ipauth
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    due = IPAuth.objects.filter(kind__in=["host", "srv"]).filter(
+        models.Q(resolved_at__isnull=True) | models.Q(resolved_at__lt=cutoff)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for pk in ids:
+        resolve_ipauth.delay(pk)
+    return len(ids)

@@ -29,6 +29,9 @@ class CustomerTable(tables.Table):
         order_by = "name"
         empty_text = "No customers yet."
 
+    def render_currency(self, record):
+        return record.currency
+
 
 class IPAuthTable(tables.Table):
     address = tables.Column(verbose_name="Address")

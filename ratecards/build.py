@@ -36,10 +36,25 @@ def convert(value: Decimal, factor: Decimal) -> Decimal:
     return (value * factor).quantize(SIX, rounding=ROUND_HALF_UP)
 
 
-def provider_row(carrier_id, provider_card_id, prefix, name, cost, connect, mcd, pulse, blocked) -> tuple:
+def provider_row(
+    carrier_id,
+    provider_card_id,
+    prefix,
+    name,
+    cost,
+    connect,
+    mcd,
+    pulse,
+    blocked,
+    cost_text=None,
+    connect_text=None,
+) -> tuple:
+    """`cost_text`/`connect_text`, when given, are the values already written with 6 decimals."""
+    cost_text = cost_text or f"{cost:.6f}"
+    connect_text = connect_text or f"{connect:.6f}"
     fragment = (
         f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"{prefix}",'
-        f'"cost":"{cost:.6f}","connect_cost":"{connect:.6f}","mcd":{mcd},"pulse":{pulse}}}'
+        f'"cost":"{cost_text}","connect_cost":"{connect_text}","mcd":{mcd},"pulse":{pulse}}}'
     )
     return (prefix, name, cost, connect, mcd, pulse, blocked, fragment)
 

@@ -307,16 +307,26 @@ def iter_xlsx(path: str) -> Iterator[tuple[int, tuple]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise SheetError(f"The workbook cannot be read: {exc}") from exc
+        raise SheetError(_workbook_error(exc)) from exc
     try:
         sheet = workbook.worksheets[0]
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     except SheetError:
         raise
     except Exception as exc:
-        raise SheetError(f"The workbook cannot be read: {exc}") from exc
+        raise SheetError(_workbook_error(exc)) from exc
     finally:
         workbook.close()
+
+
+def _workbook_error(exc: BaseException) -> str:
+    """A message without server paths; names defusedxml's refusal when that is the cause."""
+    seen = exc
+    while seen is not None:
+        if type(seen).__module__.startswith("defusedxml"):
+            return f"The workbook was refused as unsafe XML ({type(seen).__name__})."
+        seen = seen.__cause__ or seen.__context__
+    return "The workbook cannot be read; it is damaged or not a real XLSX file."
 
 
 def is_blank(cells) -> bool:

@@ -315,6 +315,16 @@ def provider_revision_publish(*, actor, revision: ProviderCardRevision) -> Provi
 
 
 @transaction.atomic
+def provider_draft_save(
+    *, actor, revision: ProviderCardRevision, new_row: dict | None = None
+) -> ProviderCardRevision:
+    """Save in the sheet: keep the row being typed, if any, and publish the draft."""
+    if new_row:
+        provider_rate_add(actor=actor, revision=revision, **new_row)
+    return provider_revision_publish(actor=actor, revision=revision)
+
+
+@transaction.atomic
 def provider_revision_rollback(*, actor, revision: ProviderCardRevision) -> ProviderCardRevision:
     """Publish the rows of an old revision again, as a new revision."""
     card = ProviderCard.objects.select_for_update().get(pk=revision.card_id)
@@ -688,24 +698,33 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
         revisions[pc.pk] = pc.current_revision_id
         rows = {}
         with connection.cursor() as cursor:
+            # Numeric as text: one Decimal(str) per value is cheaper than the driver's conversion,
+            # and the text is already the 6-decimal form the provider list stores.
             cursor.execute(
-                "SELECT prefix, name, cost, connect_cost, mcd, pulse, blocked FROM ratecards_providerrate "
-                "WHERE revision_id = %s",
+                "SELECT prefix, name, cost::text, connect_cost::text, mcd, pulse, blocked "
+                "FROM ratecards_providerrate WHERE revision_id = %s",
                 [pc.current_revision_id],
             )
             carrier_id, card_id = pc.carrier_id, pc.pk
+            same = factor == 1
             for prefix, name, cost, connect, mcd, pulse, blocked in cursor.fetchall():
-                rows[prefix] = provider_row(
-                    carrier_id,
-                    card_id,
-                    prefix,
-                    name,
-                    convert(cost, factor),
-                    convert(connect, factor),
-                    mcd,
-                    pulse,
-                    blocked,
-                )
+                if same:
+                    rows[prefix] = provider_row(
+                        carrier_id,
+                        card_id,
+                        prefix,
+                        name,
+                        Decimal(cost),
+                        Decimal(connect),
+                        mcd,
+                        pulse,
+                        blocked,
+                        cost,
+                        connect,
+                    )
+                else:
+                    c, cc = convert(Decimal(cost), factor), convert(Decimal(connect), factor)
+                    rows[prefix] = provider_row(carrier_id, card_id, prefix, name, c, cc, mcd, pulse, blocked)
         providers.append(Provider(pc.carrier_id, pc.pk, rows))
     return providers, revisions
 

@@ -145,3 +145,20 @@ def test_list_query_count_does_not_grow(admin_client, django_assert_max_num_quer
     make(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert admin_client.get(url).status_code == 200
+
+
+def test_auth_tab_query_count_does_not_grow(admin_client, world, django_assert_max_num_queries):
+    admin = AdminFactory()
+    carrier = world["carrier"]
+    url = reverse("carriers:carrier_auth", kwargs={"pk": carrier.pk})
+
+    def make(start, n):
+        for i in range(start, start + n):
+            services.gateway_create(actor=admin, carrier=carrier, address=f"198.51.100.{i}")
+
+    make(1, 2)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(url)
+    make(3, 6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(url).status_code == 200

@@ -39,3 +39,23 @@ def test_worker_resolves_carrier_srv_gateway(celery_worker, dns_server):
 
     assert wait_for(resolved)
     assert gateway.resolved_addresses == ["203.0.113.11", "203.0.113.12"]
+
+
+def test_periodic_refresh_reresolves_stale_names(celery_worker, dns_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.tasks import refresh_dns
+
+    actor = AdminFactory()
+    customer = customer_create(actor=actor, name="Stale Ltd", currency="USD")
+    entry = ipauth_create(actor=actor, customer=customer, address="pbx.example.test")
+    assert wait_for(lambda: IPAuth.objects.filter(pk=entry.pk, resolved_at__isnull=False).exists())
+    old = timezone.now() - timedelta(hours=1)
+    IPAuth.objects.filter(pk=entry.pk).update(resolved_at=old, resolved_addresses=["192.0.2.99"])
+    settings.DNS_REFRESH_SECONDS = 300
+    refresh_dns.delay()
+    assert wait_for(lambda: IPAuth.objects.filter(pk=entry.pk, resolved_at__gt=old).exists())
+    entry.refresh_from_db()
+    assert entry.resolved_addresses == ["203.0.113.5", "2001:db8::5"]

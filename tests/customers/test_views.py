@@ -364,3 +364,33 @@ def test_routing_tab_appears_when_routing_serves_it(world):
 
     labels = [label for label, _ in customer_tabs(world["customer"])]
     assert labels == ["Main", "Authentication", "Routing", "Payments", "Contacts"]
+
+
+@pytest.mark.parametrize(
+    "tab", ["customers:customer_auth", "customers:customer_payments", "customers:customer_contacts"]
+)
+def test_tab_query_counts_do_not_grow(admin_client, django_assert_max_num_queries, tab):
+    admin = AdminFactory()
+    customer = services.customer_create(actor=admin, name="Busy", currency="USD")
+    made = {"n": 0}
+
+    def make(n):
+        for _ in range(n):
+            i = made["n"] = made["n"] + 1
+            services.ipauth_create(actor=admin, customer=customer, address=f"192.0.2.{i}")
+            services.sipuser_create(actor=admin, customer=customer, username=f"busy{i:03d}", password=STRONG)
+            services.payment_create(
+                actor=admin, customer=customer, description="x", amount="1", status="complete"
+            )
+            services.contact_create(actor=admin, customer=customer, name=f"C{i}", email=f"c{i}@example.com")
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(tab, kwargs={"pk": customer.pk})
+    make(2)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(url)
+    make(6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(url).status_code == 200

@@ -236,3 +236,24 @@ def test_publishing_a_provider_revision_marks_customer_cards_stale(admin_user):
     assert card.stale
     jobs = services.build_stale_cards(actor=admin_user)
     assert [j.card_id for j in jobs] == [card.pk]
+
+
+def test_cancelled_build_publishes_nothing(admin_user):
+    provider = make_provider_card([("1", "0.01")], actor=admin_user)
+    card = CustomerCard.objects.get(
+        pk=services.customer_card_create(actor=admin_user, name="R", currency="USD", providers=[provider]).pk
+    )
+    job = services.build_job_create(actor=admin_user, card=card, run=False)
+    services.job_cancel(actor=admin_user, job=job)
+    job = services.build_run(job_id=job.pk)
+    card.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and card.current_revision is None
+    services.build_job_create(actor=admin_user, card=card, run=False)  # a cancelled job no longer blocks
+
+
+def test_stale_cards_are_shown_with_the_build_action(admin_client, admin_user):
+    provider = make_provider_card([("1", "0.01")], actor=admin_user)
+    services.customer_card_create(actor=admin_user, name="R", currency="USD", providers=[provider])
+    publish_rows(provider, [("1", "0.02")], actor=admin_user)
+    html = admin_client.get("/ratecards/").content.decode()
+    assert "Build stale cards (1)" in html

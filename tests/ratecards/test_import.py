@@ -171,6 +171,7 @@ def test_xml_bomb_xlsx_is_refused(admin_user):
             archive.writestr(item, body)
     job = run(card, out.getvalue(), name="bomb.xlsx", admin=admin_user)
     assert job.status == JobStatus.FAILED
+    assert "unsafe XML" in job.message, job.message
     assert rows_of(job.revision) == {}
 
 

@@ -1,0 +1,39 @@
+import django_filters
+
+from .models import CustomerCard, ExchangeRate, ProviderCard, ProviderCardRevision, ProviderRate
+
+
+class ProviderCardFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = ProviderCard
+        fields = ["name", "carrier", "currency"]
+
+
+class CustomerCardFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = CustomerCard
+        fields = ["name", "currency", "stale"]
+
+
+class RateFilterSet(django_filters.FilterSet):
+    prefix = django_filters.CharFilter(lookup_expr="startswith", label="Search prefix")
+
+    class Meta:
+        model = ProviderRate
+        fields = ["prefix"]
+
+
+class RevisionFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ProviderCardRevision
+        fields = ["state"]
+
+
+class ExchangeRateFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ExchangeRate
+        fields = ["from_currency", "to_currency"]
