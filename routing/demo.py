@@ -12,7 +12,7 @@ def _demo_card():
         from ratecards import demo as ratecards_demo
     except ImportError:
         ratecards_demo = None
-    name = getattr(ratecards_demo, "CUSTOMER_CARD_NAME", None)
+    name = getattr(ratecards_demo, "CUSTOMER", None)
     cards = CustomerCard.objects.order_by("pk")
     return (name and cards.filter(name=name).first()) or cards.filter(name__icontains="demo").first()
 

@@ -121,7 +121,7 @@ def test_auth_tab_shows_gateways_and_plus(admin_client, world):
         reverse("carriers:carrier_auth", kwargs={"pk": world["carrier"].pk})
     ).content.decode()
     assert "203.0.113.9" in body and 'aria-label="Add IP Authentication"' in body
-    assert ">Rate Cards</a>" not in body
+    assert ">Rate Cards</a>" in body  # ratecards (issue-ratecards) now serves the tab
 
 
 @pytest.mark.urls("tests.customers.urls_with_routing")
