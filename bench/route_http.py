@@ -4,8 +4,10 @@ Builds its own database (BENCH_DATABASE_URL, default postgres:///connexcs_bench)
 100,000-prefix customer card, three carriers, one IP-authenticated customer and an API token,
 starts gunicorn, warms both workers, runs wrk with a Lua script POSTing varied numbers, then
 publishes a new card revision and measures how long until every answer shows the new price.
-Prints one JSON line: requests, rps, p50_ms, p99_ms, errors, publish_visible_s.
+Prints one JSON line: requests, rps, p50_ms, p99_ms, errors, publish_write_s, publish_visible_s.
 Run: .venv/bin/python bench/route_http.py   (needs /usr/bin/wrk)
+Knobs: BENCH_APP (routing.wsgi | connexcs.wsgi), BENCH_WORKER_CLASS (gthread | sync),
+BENCH_CONNECTIONS (8), BENCH_WRK_THREADS (2), BENCH_DURATION (15s).
 """
 
 import json
@@ -26,7 +28,7 @@ DB_NAME = BENCH_DB.rsplit("/", 1)[-1]
 PREFIXES = 100_000
 DURATION = os.environ.get("BENCH_DURATION", "15s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")  # keeps connections alive
 IP = "198.51.100.7"
 # routing.wsgi serves the API path without Django's request cycle; connexcs.wsgi is the plain panel app.
