@@ -27,6 +27,7 @@ MENU: list[tuple[str | None, list[Item]]] = [
             Item("Customers", "customers:customer_list", "people", "customer"),
             Item("Carriers", "carriers:carrier_list", "diagram-3", "carrier"),
             Item("Rate Cards", "ratecards:index", "table", "card"),
+            Item("Routing", "routing:simulator", "signpost-split", "routing"),
         ],
     ),
     (

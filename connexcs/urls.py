@@ -17,6 +17,7 @@ urlpatterns = [
     path("carriers/", include("carriers.urls")),
     path("ratecards/", include("ratecards.urls")),
     path("routing/", include("routing.urls")),
+    path("api/v1/", include("routing.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
     path("django-admin/", admin.site.urls),
