@@ -24,6 +24,8 @@ ALLOWED_HOSTS = ["*"]
 PANEL_URL = env.str("PANEL_URL", default="http://localhost:8000").rstrip("/")
 PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
+# Each process rebuilds its routing snapshot in a background thread when the routing version moves.
+ROUTING_BACKGROUND_RELOAD = env.bool("ROUTING_BACKGROUND_RELOAD", default=True)
 # Name servers for resolving SIP peers' host names and SRV records ("host" or "host:port");
 # empty uses the system resolver.
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])

@@ -336,7 +336,7 @@ class Engine:
             return self._background
         from django.conf import settings
 
-        return getattr(settings, "ROUTING_BACKGROUND_RELOAD", True)
+        return settings.ROUTING_BACKGROUND_RELOAD
 
     def reset(self) -> None:
         with self._lock:
