@@ -1,10 +1,15 @@
 import django_filters
+from django import forms
 
 from .models import CustomerCard, ExchangeRate, ProviderCard, ProviderCardRevision, ProviderRate
+
+# A three-letter box instead of a 180-entry select: quicker to use and to render.
+CURRENCY_FILTER = {"lookup_expr": "iexact", "label": "Currency", "max_length": 3}
 
 
 class ProviderCardFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
+    currency = django_filters.CharFilter(**CURRENCY_FILTER)
 
     class Meta:
         model = ProviderCard
@@ -13,6 +18,10 @@ class ProviderCardFilterSet(django_filters.FilterSet):
 
 class CustomerCardFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
+    currency = django_filters.CharFilter(**CURRENCY_FILTER)
+    stale = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+    )
 
     class Meta:
         model = CustomerCard

@@ -257,3 +257,19 @@ def test_stale_cards_are_shown_with_the_build_action(admin_client, admin_user):
     publish_rows(provider, [("1", "0.02")], actor=admin_user)
     html = admin_client.get("/ratecards/").content.decode()
     assert "Build stale cards (1)" in html
+
+
+def test_customer_cards_filter_by_stale_and_currency(admin_client, admin_user):
+    provider = make_provider_card([("1", "0.01")], actor=admin_user)
+    services.customer_card_create(actor=admin_user, name="Stale One", currency="USD", providers=[provider])
+    publish_rows(provider, [("1", "0.02")], actor=admin_user)
+    services.customer_card_create(actor=admin_user, name="Fresh One", currency="EUR", providers=[provider])
+
+    def names(query):
+        html = admin_client.get(f"/ratecards/?{query}").content.decode()
+        return {name for name in ("Stale One", "Fresh One") if f">{name}<" in html}
+
+    assert names("c-stale=true") == {"Stale One"}
+    assert names("c-stale=false") == {"Fresh One"}
+    assert names("c-stale=") == {"Stale One", "Fresh One"}
+    assert names("c-currency=eur") == {"Fresh One"}
