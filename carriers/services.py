@@ -1,13 +1,10 @@
 """Every write to carriers and their termination gateways."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from connexcs import audit, versioning
-from connexcs.dns import AddressKind, Transport, needs_resolution, resolve
+from connexcs import audit, peers, versioning
+from connexcs.dns import AddressKind, Transport
 from connexcs.money import validate_currency
 from connexcs.peers import check_not_negative, check_port, clean_address
 
@@ -101,10 +98,9 @@ def _gateway_values(values: dict, *, carrier: Carrier, exclude_pk=None) -> dict:
 
 
 def _enqueue_resolution(gateway: Gateway) -> None:
-    if needs_resolution(gateway.kind):
-        from .tasks import resolve_gateway
+    from .tasks import resolve_gateway
 
-        transaction.on_commit(lambda: resolve_gateway.delay(gateway.pk))
+    peers.enqueue_resolution(gateway, resolve_gateway)
 
 
 @transaction.atomic
@@ -124,8 +120,7 @@ def gateway_create(
         carrier=carrier,
     )
     gateway = Gateway(carrier=carrier, **values)
-    if gateway.kind == AddressKind.IP:
-        gateway.resolved_addresses = [gateway.address]
+    peers.reset_resolution(gateway)
     gateway.save()
     audit.record(actor=actor, action="gateway.create", obj=gateway, after=audit.snapshot(gateway))
     _enqueue_resolution(gateway)
@@ -140,12 +135,7 @@ def gateway_update(*, actor, instance: Gateway, **fields) -> Gateway:
     values = {k: getattr(gateway, k) for k in GATEWAY_FIELDS}
     values.update({k: v for k, v in fields.items() if k in GATEWAY_FIELDS})
     values = _gateway_values(values, carrier=gateway.carrier, exclude_pk=gateway.pk)
-    address_changed = values["address"] != gateway.address
-    for key, value in values.items():
-        setattr(gateway, key, value)
-    if address_changed:
-        gateway.resolved_addresses = [gateway.address] if gateway.kind == AddressKind.IP else []
-        gateway.resolved_at, gateway.resolve_error = None, ""
+    address_changed = peers.apply_values(gateway, values)
     gateway.save()
     audit.record(
         actor=actor, action="gateway.update", obj=gateway, before=before, after=audit.snapshot(gateway)
@@ -165,35 +155,11 @@ def gateway_delete(*, actor, instance: Gateway) -> None:
 
 def gateway_resolve(*, gateway_id: int) -> Gateway | None:
     """Look the gateway's name up in DNS (outside any transaction) and store what was found."""
-    gateway = Gateway.objects.filter(pk=gateway_id).first()
-    if gateway is None or not needs_resolution(gateway.kind):
-        return gateway
-    result = resolve(gateway.kind, gateway.address)
-    with transaction.atomic():
-        current = Gateway.objects.select_for_update().filter(pk=gateway_id, address=gateway.address).first()
-        if current is None:
-            return None
-        before = audit.snapshot(current, ["resolved_addresses", "resolve_error"])
-        current.resolved_addresses = result.addresses
-        current.resolve_error = result.error
-        current.resolved_at = timezone.now()
-        current.save(update_fields=["resolved_addresses", "resolve_error", "resolved_at"])
-        after = audit.snapshot(current, ["resolved_addresses", "resolve_error"])
-        if before != after:
-            audit.record(actor=None, action="gateway.resolve", obj=current, before=before, after=after)
-            versioning.bump("routing")
-    return current
+    return peers.resolve_and_store(Gateway, gateway_id, action="gateway.resolve")
 
 
 def gateway_queue_due_resolutions(*, older_than_seconds: int) -> int:
     """Queue a re-resolution of every host/SRV gateway not looked up for a while; returns how many."""
     from .tasks import resolve_gateway
 
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    due = Gateway.objects.filter(kind__in=[AddressKind.HOST, AddressKind.SRV]).filter(
-        models.Q(resolved_at__isnull=True) | models.Q(resolved_at__lt=cutoff)
-    )
-    ids = list(due.values_list("pk", flat=True))
-    for pk in ids:
-        resolve_gateway.delay(pk)
-    return len(ids)
+    return peers.queue_due_resolutions(Gateway, resolve_gateway, older_than_seconds=older_than_seconds)

@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -10,12 +9,10 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
-from connexcs import audit, versioning
-from connexcs.dns import needs_resolution, resolve
+from connexcs import audit, peers, versioning
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO, validate_currency
 from connexcs.peers import check_not_negative, check_port, clean_address
 
@@ -215,10 +212,9 @@ def _lock_address(address: str) -> None:
 
 
 def _enqueue_resolution(ipauth: IPAuth) -> None:
-    if needs_resolution(ipauth.kind):
-        from .tasks import resolve_ipauth
+    from .tasks import resolve_ipauth
 
-        transaction.on_commit(lambda: resolve_ipauth.delay(ipauth.pk))
+    peers.enqueue_resolution(ipauth, resolve_ipauth)
 
 
 @transaction.atomic
@@ -253,8 +249,7 @@ def ipauth_create(
         tech_prefix=values["tech_prefix"],
     )
     ipauth = IPAuth(customer=customer, **values)
-    if ipauth.kind in ("ip",):
-        ipauth.resolved_addresses = [ipauth.address]
+    peers.reset_resolution(ipauth)
     ipauth.save()
     audit.record(actor=actor, action="ipauth.create", obj=ipauth, after=audit.snapshot(ipauth))
     _enqueue_resolution(ipauth)
@@ -278,12 +273,7 @@ def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
         tech_prefix=values["tech_prefix"],
         exclude_pk=ipauth.pk,
     )
-    address_changed = values["address"] != ipauth.address
-    for key, value in values.items():
-        setattr(ipauth, key, value)
-    if address_changed:
-        ipauth.resolved_addresses = [ipauth.address] if ipauth.kind == "ip" else []
-        ipauth.resolved_at, ipauth.resolve_error = None, ""
+    address_changed = peers.apply_values(ipauth, values)
     ipauth.save()
     audit.record(actor=actor, action="ipauth.update", obj=ipauth, before=before, after=audit.snapshot(ipauth))
     if address_changed:
@@ -301,24 +291,7 @@ def ipauth_delete(*, actor, instance: IPAuth) -> None:
 
 def ipauth_resolve(*, ipauth_id: int) -> IPAuth | None:
     """Look the entry's name up in DNS (outside any transaction) and store what was found."""
-    ipauth = IPAuth.objects.filter(pk=ipauth_id).first()
-    if ipauth is None or not needs_resolution(ipauth.kind):
-        return ipauth
-    result = resolve(ipauth.kind, ipauth.address)
-    with transaction.atomic():
-        current = IPAuth.objects.select_for_update().filter(pk=ipauth_id, address=ipauth.address).first()
-        if current is None:  # deleted or re-pointed meanwhile; its own task will resolve it
-            return None
-        before = audit.snapshot(current, ["resolved_addresses", "resolve_error"])
-        current.resolved_addresses = result.addresses
-        current.resolve_error = result.error
-        current.resolved_at = timezone.now()
-        current.save(update_fields=["resolved_addresses", "resolve_error", "resolved_at"])
-        after = audit.snapshot(current, ["resolved_addresses", "resolve_error"])
-        if before != after:
-            audit.record(actor=None, action="ipauth.resolve", obj=current, before=before, after=after)
-            versioning.bump("routing")
-    return current
+    return peers.resolve_and_store(IPAuth, ipauth_id, action="ipauth.resolve")
 
 
 # SIP users
@@ -488,11 +461,4 @@ def ipauth_queue_due_resolutions(*, older_than_seconds: int) -> int:
     """Queue a re-resolution of every host/SRV entry not looked up for a while; returns how many."""
     from .tasks import resolve_ipauth
 
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    due = IPAuth.objects.filter(kind__in=["host", "srv"]).filter(
-        models.Q(resolved_at__isnull=True) | models.Q(resolved_at__lt=cutoff)
-    )
-    ids = list(due.values_list("pk", flat=True))
-    for pk in ids:
-        resolve_ipauth.delay(pk)
-    return len(ids)
+    return peers.queue_due_resolutions(IPAuth, resolve_ipauth, older_than_seconds=older_than_seconds)
