@@ -7,7 +7,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,11 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from connexcs import audit
 
-from . import sms
+from . import mail, sms
 from .choices import Access, Area, Level, Role
+from .mail import SMTP_TIMEOUT
 from .models import AccountSettings, GroupPermission, PermissionGroup, User
-
-SMTP_TIMEOUT = 10  # seconds; a server that does not answer in time is reported, not waited on
 
 
 def panel_link(path: str) -> str:
@@ -37,7 +35,7 @@ def user_send_password_reset(*, user_id: int) -> None:
     token = default_token_generator.make_token(user)
     link = panel_link(reverse("accounts:password_reset_confirm", args=[uid, token]))
     body = render_to_string("registration/password_reset_email.txt", {"user": user, "link": link})
-    send_mail("Reset your connexcs password", body, None, [user.email])
+    mail.send("Reset your connexcs password", body, [user.email])
     audit.record(actor=None, action="user.password_reset_sent", obj=user)
 
 
@@ -48,7 +46,7 @@ def user_send_login_email(*, user_id: int, ip_address: str) -> None:
     body = render_to_string(
         "accounts/login_email.txt", {"user": user, "ip_address": ip_address, "when": timezone.now()}
     )
-    send_mail("New login to connexcs", body, None, [user.email])
+    mail.send("New login to connexcs", body, [user.email])
     audit.record(actor=None, action="user.login_email_sent", obj=user, note=ip_address)
 
 
@@ -126,7 +124,7 @@ def smtp_test(*, actor: User, to: str) -> tuple[bool, str]:
 
 def _smtp_send(row: AccountSettings, message: EmailMessage) -> str:
     implicit_tls = row.smtp_tls and row.smtp_port == 465
-    context = ssl.create_default_context()
+    context = mail.tls_context()
     if implicit_tls:
         client = smtplib.SMTP_SSL(row.smtp_server, row.smtp_port, timeout=SMTP_TIMEOUT, context=context)
     else:
@@ -155,6 +153,11 @@ def _describe(exc: Exception, row: AccountSettings) -> str:
     where = f"{row.smtp_server}:{row.smtp_port}"
     if isinstance(exc, TimeoutError) or "timed out" in str(exc):
         return f"{where} did not answer within {SMTP_TIMEOUT} seconds."
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"{where} has a certificate this panel does not trust ({exc.verify_message}). "
+            "If it is signed by a private CA, set SMTP_CA_FILE to that CA's certificate."
+        )
     if isinstance(exc, ConnectionRefusedError):
         return f"{where} refused the connection."
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

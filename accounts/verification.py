@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -16,7 +15,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from connexcs import audit
 
-from . import sms
+from . import mail, sms
 from .choices import Channel
 from .models import AccountSettings, User, VerificationCode
 
@@ -127,7 +126,7 @@ def verification_deliver(*, code_id: int) -> None:
             body = render_to_string(
                 "accounts/verification_email.txt", {"user": row.user, "code": code, "link": link}
             )
-            send_mail("Your connexcs verification code", body, None, [row.target])
+            mail.send("Your connexcs verification code", body, [row.target])
         else:
             settings_row = AccountSettings.load()
             sms.send_sms(

@@ -149,6 +149,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+# A CA bundle for SMTP servers with a private certificate; empty means the system store.
+SMTP_CA_FILE = env.str("SMTP_CA_FILE", default="")
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console | file | locmem | http | dotted path
 SMS_FROM = env.str("SMS_FROM", default="")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms.log"))

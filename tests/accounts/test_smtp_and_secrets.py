@@ -4,7 +4,6 @@ and survive key rotation."""
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
@@ -15,31 +14,9 @@ from connexcs import crypto
 from connexcs.models import AuditEvent
 from tests.factories import AdminFactory
 
+from .smtp import free_port
+
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def configure(**values):
