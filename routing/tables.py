@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from accounts.dates import PanelDateColumn
+
 from .models import ApiToken, IngressRoute
 
 
@@ -43,8 +45,8 @@ class ApiTokenTable(tables.Table):
     name = tables.Column()
     hint = tables.Column(verbose_name="Token", orderable=False)
     created_by = tables.Column(verbose_name="Created By")
-    created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d H:i")
-    revoked_at = tables.DateTimeColumn(verbose_name="Revoked", format="Y-m-d H:i", default="—")
+    created_at = PanelDateColumn(verbose_name="Created")
+    revoked_at = PanelDateColumn(verbose_name="Revoked", default="—")
     actions = tables.TemplateColumn(
         template_name="routing/inc/token_actions.html", verbose_name="", orderable=False
     )
