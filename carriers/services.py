@@ -74,6 +74,21 @@ def carrier_update(*, actor, instance: Carrier, **fields) -> Carrier:
     return carrier
 
 
+@transaction.atomic
+def carrier_delete(*, actor, instance: Carrier) -> None:
+    """Delete a carrier with its gateways; never one that rate cards still price."""
+    carrier = Carrier.objects.select_for_update().get(pk=instance.pk)
+    if carrier.provider_cards.exists():
+        raise ValidationError(
+            f"{carrier} has provider rate cards, which must be kept; set its status to Inactive instead."
+        )
+    before = audit.snapshot(carrier)
+    before["gateways"] = [str(g) for g in carrier.gateways.all()]
+    audit.record(actor=actor, action="carrier.delete", obj=carrier, before=before)
+    carrier.delete()
+    versioning.bump("routing")
+
+
 def _gateway_values(values: dict, *, carrier: Carrier, exclude_pk=None) -> dict:
     values["kind"], values["address"] = clean_address(values.get("address", ""))
     values["port"] = check_port(values.get("port"))

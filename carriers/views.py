@@ -69,6 +69,23 @@ class CarrierAuthView(CarrierArea, CarrierTabMixin, ObjectDetailView):
         return context
 
 
+class CarrierDeleteView(CarrierArea, ObjectDeleteView):
+    queryset = Carrier.objects.all()
+    service = services.carrier_delete
+    delete_note = (
+        "Its gateways are deleted with it. A carrier with provider rate cards cannot be deleted: "
+        "set its status to Inactive instead."
+    )
+    success_url_name = "carriers:carrier_list"
+
+    def get_breadcrumbs(self):
+        return [
+            ("Carriers", reverse("carriers:carrier_list")),
+            (str(self.object), self.object.get_absolute_url()),
+            ("Delete", None),
+        ]
+
+
 class GatewayAddView(CarrierArea, ObjectEditView):
     template_name = "carriers/gateway_edit.html"
     form = GatewayForm

@@ -64,6 +64,17 @@ class SIPUserForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput(render_value=False), strip=False)
 
 
+class SIPUserEditForm(forms.Form):
+    enabled = forms.BooleanField(required=False)
+    password = forms.CharField(
+        label="New Password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current password.",
+    )
+
+
 class PaymentForm(forms.Form):
     description = forms.CharField(max_length=255)
     amount = forms.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO
@@ -26,6 +26,15 @@ def balance_subquery(customer_ref: str = "pk") -> Coalesce:
 
 def with_balance(qs: QuerySet[Customer]) -> QuerySet[Customer]:
     return qs.annotate(balance=balance_subquery())
+
+
+def with_credit(qs: QuerySet[Customer], *, has_credit: bool) -> QuerySet[Customer]:
+    """Customers that may (or may not) place calls by money: balance + debit limit > 0.
+
+    The same rule as routing's CustomerInfo.has_credit; `qs` must come from with_balance().
+    """
+    qs = qs.alias(headroom=F("balance") + F("debit_limit"))
+    return qs.filter(headroom__gt=0) if has_credit else qs.filter(headroom__lte=0)
 
 
 def customer_balance(customer: Customer) -> Decimal:

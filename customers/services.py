@@ -124,6 +124,27 @@ def customer_update(*, actor, instance: Customer, **fields) -> Customer:
     return customer
 
 
+@transaction.atomic
+def customer_delete(*, actor, instance: Customer) -> None:
+    """Delete a customer with its contacts and authentication; never one with money history or routes."""
+    customer = Customer.objects.select_for_update().get(pk=instance.pk)
+    if customer.ledger_entries.exists() or customer.payments.exists():
+        raise ValidationError(
+            f"{customer} has payments or charges, which must be kept; set its status to Inactive instead."
+        )
+    if customer.ingress_routes.exists():
+        raise ValidationError(
+            f"{customer} still has ingress routes; delete them first, or set its status to Inactive instead."
+        )
+    before = audit.snapshot(customer)
+    before["ip_auths"] = list(customer.ip_auths.values_list("address", flat=True))
+    before["sip_users"] = list(customer.sip_users.values_list("username", flat=True))
+    before["contacts"] = list(customer.contacts.values_list("email", flat=True))
+    audit.record(actor=actor, action="customer.delete", obj=customer, before=before)
+    customer.delete()
+    versioning.bump("routing")
+
+
 # Contacts
 
 
@@ -375,6 +396,17 @@ def sipuser_set_enabled(*, actor, instance: SIPUser, enabled: bool) -> SIPUser:
     sipuser.save(update_fields=["enabled", "updated_at"])
     audit.record(actor=actor, action="sipuser.update", obj=sipuser, before=before, after={"enabled": enabled})
     versioning.bump("routing")
+    return sipuser
+
+
+@transaction.atomic
+def sipuser_update(*, actor, instance: SIPUser, enabled: bool, password: str = "") -> SIPUser:
+    """The Edit form: a new password only when one is given (empty keeps the current one)."""
+    sipuser = SIPUser.objects.select_for_update().get(pk=instance.pk)
+    if password:
+        sipuser = sipuser_set_password(actor=actor, instance=sipuser, password=password)
+    if enabled != sipuser.enabled:
+        sipuser = sipuser_set_enabled(actor=actor, instance=sipuser, enabled=enabled)
     return sipuser
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", views.CustomerAddView.as_view(), name="customer_add"),
     path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
     path("<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
+    path("<int:pk>/delete/", views.CustomerDeleteView.as_view(), name="customer_delete"),
     path("<int:pk>/authentication/", views.CustomerAuthView.as_view(), name="customer_auth"),
     path("<int:pk>/payments/", views.PaymentListView.as_view(), name="customer_payments"),
     path("<int:pk>/contacts/", views.ContactListView.as_view(), name="customer_contacts"),
@@ -18,6 +19,12 @@ urlpatterns = [
         "<int:customer_pk>/ip-auth/<int:pk>/delete/", views.IPAuthDeleteView.as_view(), name="ipauth_delete"
     ),
     path("<int:customer_pk>/sip-users/add/", views.SIPUserAddView.as_view(), name="sipuser_add"),
+    path("<int:customer_pk>/sip-users/<int:pk>/edit/", views.SIPUserEditView.as_view(), name="sipuser_edit"),
+    path(
+        "<int:customer_pk>/sip-users/<int:pk>/enable/",
+        views.SIPUserEnableView.as_view(),
+        name="sipuser_enable",
+    ),
     path(
         "<int:customer_pk>/sip-users/<int:pk>/delete/",
         views.SIPUserDeleteView.as_view(),

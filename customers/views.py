@@ -18,6 +18,7 @@ from .forms import (
     IPAuthForm,
     PaymentForm,
     PaymentStatusForm,
+    SIPUserEditForm,
     SIPUserForm,
 )
 from .models import Contact, Customer, IPAuth, Payment, SIPUser
@@ -207,6 +208,36 @@ class SIPUserAddView(CustomerChildEditView):
     success_message = "SIP user saved."
 
 
+class SIPUserEditView(SIPUserAddView):
+    """Enable/disable and change the password; the username is the SIP identity and stays."""
+
+    form = SIPUserEditForm
+    service = services.sipuser_update
+
+    def get_title(self):
+        return f"Edit SIP User {self.object}"
+
+    def get_initial(self):
+        return {"enabled": self.object.enabled}
+
+
+class SIPUserEnableView(CustomerArea, SingleObjectMixin, StaffView):
+    """POST only: switch a SIP user on or off from the Authentication tab."""
+
+    requires_write = True
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return SIPUser.objects.filter(customer_id=self.kwargs["customer_pk"])
+
+    def post(self, request, *args, **kwargs):
+        sipuser = self.get_object()
+        enabled = request.POST.get("enabled") == "true"
+        services.sipuser_set_enabled(actor=request.user, instance=sipuser, enabled=enabled)
+        messages.success(request, f"SIP user {sipuser} {'enabled' if enabled else 'disabled'}.")
+        return redirect("customers:customer_auth", pk=sipuser.customer_id)
+
+
 class PaymentAddView(CustomerChildEditView):
     model = Payment
     form = PaymentForm
@@ -225,6 +256,26 @@ class ContactAddView(CustomerChildEditView):
     active_tab = "Contacts"
     back_url_name = "customers:customer_contacts"
     success_message = "Contact saved."
+
+
+class CustomerDeleteView(CustomerArea, ObjectDeleteView):
+    success_url_name = "customers:customer_list"
+
+    def get_queryset(self):
+        return selectors.customer_list(actor=self.request.user)
+
+    def get_breadcrumbs(self):
+        return [
+            ("Customers", reverse("customers:customer_list")),
+            (str(self.object), self.object.get_absolute_url()),
+            ("Delete", None),
+        ]
+
+    service = services.customer_delete
+    delete_note = (
+        "Its IP authentication, SIP users and contacts are deleted with it. A customer with payments "
+        "or ingress routes cannot be deleted: set its status to Inactive instead."
+    )
 
 
 class CustomerChildDeleteView(CustomerArea, ObjectDeleteView):

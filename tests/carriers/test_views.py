@@ -27,6 +27,7 @@ def pages(w):
         ("carriers:carrier_add", {}),
         ("carriers:carrier_detail", {"pk": c}),
         ("carriers:carrier_edit", {"pk": c}),
+        ("carriers:carrier_delete", {"pk": c}),
         ("carriers:carrier_auth", {"pk": c}),
         ("carriers:gateway_add", {"carrier_pk": c}),
         ("carriers:gateway_edit", {"carrier_pk": c, "pk": g}),

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from customers import services as customer_services
 from routing import engine as eng
 from routing.engine import route
+from tests.factories import AdminFactory
 from tests.routing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +69,18 @@ def test_401_unknown_ip_and_unknown_or_disabled_sip_user(world):
     eng.engine.reset()
     assert route(username="nobody", number="4420").code == 401
     assert route(username="off", number="4420").code == 401
+
+
+def test_sip_user_disabled_through_the_service_is_refused(world):
+    admin = AdminFactory()
+    sipuser = customer_services.sipuser_create(
+        actor=admin, customer=world["customer"], username="acme2", password="Tr0ub4dor&3-Horse"
+    )
+    eng.engine.reset()
+    assert route(username="acme2", source_ip="203.0.113.1", number="442071234567").code == 200
+    customer_services.sipuser_set_enabled(actor=admin, instance=sipuser, enabled=False)
+    eng.engine.reset()
+    assert route(username="acme2", source_ip="203.0.113.1", number="442071234567").code == 401
 
 
 def test_sip_user_identifies_the_customer(world):
