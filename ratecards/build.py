@@ -1,8 +1,9 @@
 """Build a customer card's rows from provider rows, in memory.
 
-Plain tuples and pre-rendered JSON fragments keep the per-prefix work small: a build prices a few
-hundred thousand prefixes against several providers. Longest-prefix match uses one dict per
-provider and tries p[:L] for the prefix lengths that provider has, longest first.
+Plain tuples with costs as whole millionths keep memory and per-prefix work small: a build prices a
+few hundred thousand prefixes against several providers, a million provider rows held at once.
+Longest-prefix match uses one dict per provider and tries p[:L] for the prefix lengths that provider
+has, longest first.
 """
 
 import decimal
@@ -25,9 +26,13 @@ _MODES = {
     Rounding.HALF_DOWN: decimal.ROUND_HALF_DOWN,
 }
 
-# A provider row: (prefix, name, cost, connect_cost, mcd, pulse, blocked, json_fragment),
-# cost and connect cost already converted to the customer card's currency.
-PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED, FRAGMENT = range(8)
+# A provider row: (prefix, name, cost, connect_cost, mcd, pulse, blocked), cost and connect cost as
+# whole millionths (int) already converted to the customer card's currency. Every cost has exactly
+# 6 decimals (Numeric(14,6), or quantized by `convert`), so the int is exact, orders like the Decimal
+# and turns back into an identical Decimal; a small int takes a quarter of a Decimal's memory and
+# 0 (the usual connect cost) takes none. The JSON fragment is written only for rows that are output.
+PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED = range(7)
+MICRO = 1_000_000
 
 
 def convert(value: Decimal, factor: Decimal) -> Decimal:
@@ -36,27 +41,15 @@ def convert(value: Decimal, factor: Decimal) -> Decimal:
     return (value * factor).quantize(SIX, rounding=ROUND_HALF_UP)
 
 
-def provider_row(
-    carrier_id,
-    provider_card_id,
-    prefix,
-    name,
-    cost,
-    connect,
-    mcd,
-    pulse,
-    blocked,
-    cost_text=None,
-    connect_text=None,
-) -> tuple:
-    """`cost_text`/`connect_text`, when given, are the values already written with 6 decimals."""
-    cost_text = cost_text or f"{cost:.6f}"
-    connect_text = connect_text or f"{connect:.6f}"
-    fragment = (
-        f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"{prefix}",'
-        f'"cost":"{cost_text}","connect_cost":"{connect_text}","mcd":{mcd},"pulse":{pulse}}}'
-    )
-    return (prefix, name, cost, connect, mcd, pulse, blocked, fragment)
+def micros(value) -> int:
+    """A 6-decimal cost (PostgreSQL text such as "0.006000", or a Decimal) as whole millionths."""
+    if isinstance(value, str) and len(value) > 7 and value[-7] == ".":
+        return int(value[:-7] + value[-6:])
+    return int(Decimal(value).scaleb(6))
+
+
+def from_micros(value: int) -> Decimal:
+    return Decimal(value).scaleb(-6)
 
 
 class Provider:
@@ -65,6 +58,7 @@ class Provider:
         self.provider_card_id = provider_card_id
         self.rows = rows
         self.lengths = tuple(sorted({len(p) for p in rows}, reverse=True))
+        self.json_head = f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"'
 
     def longest(self, prefix: str):
         rows = self.rows
@@ -75,6 +69,14 @@ class Provider:
                 if row is not None:
                     return row
         return None
+
+    def fragment(self, row: tuple) -> str:
+        cost, connect = row[COST], row[CONNECT]
+        connect_text = "0.000000" if connect == 0 else f"{connect // MICRO}.{connect % MICRO:06d}"
+        return (
+            f'{self.json_head}{row[PREFIX]}","cost":"{cost // MICRO}.{cost % MICRO:06d}",'
+            f'"connect_cost":"{connect_text}","mcd":{row[MCD]},"pulse":{row[PULSE]}}}'
+        )
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,13 @@ class RuleIndex:
         return None
 
 
-def _compact(values: list[Decimal], how: str) -> Decimal:
+def _compact(values: list[int], how: str) -> Decimal:
+    """Costs in millionths compacted to one Decimal, as min/max/average of the Decimals would be."""
     if how == RateCompact.MIN:
-        return min(values)
+        return from_micros(min(values))
     if how == RateCompact.MAX:
-        return max(values)
-    return (sum(values) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
+        return from_micros(max(values))
+    return (from_micros(sum(values)) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
 
 
 def sell_price(base: Decimal, rule: Rule | None) -> Decimal:
@@ -173,7 +176,7 @@ def build_lines(
             costs = [item[0] for item in live]
             base = _compact(costs, how)
         else:
-            base = live[0][0]
+            base = from_micros(live[0][0])
         precision = card.precision if rule is None or rule.precision is None else rule.precision
         quantum = quanta[precision]
         rate = sell_price(base, rule).quantize(quantum, rounding=mode)
@@ -182,7 +185,7 @@ def build_lines(
         if rule is not None and rule.connect_cost is not None:
             connect = rule.connect_cost
         elif len(live) == 1:
-            connect = live[0][2][CONNECT].quantize(quantum, rounding=mode)
+            connect = from_micros(live[0][2][CONNECT]).quantize(quantum, rounding=mode)
         else:
             connect = _compact([item[2][CONNECT] for item in live], how).quantize(quantum, rounding=mode)
         if rule is not None and rule.mcd and rule.pulse:
@@ -192,5 +195,5 @@ def build_lines(
         else:  # the worst case among the carriers that can take the call
             mcd = max(item[2][MCD] for item in live)
             pulse = max(item[2][PULSE] for item in live)
-        fragments = ",".join(item[2][FRAGMENT] for item in live)
+        fragments = ",".join(providers[item[1]].fragment(item[2]) for item in live)
         yield f"{prefix}\t{_escape(name)}\t{rate}\t{connect}\t{mcd}\t{pulse}\tf\t[{fragments}]\n"

@@ -49,6 +49,20 @@ class UploadForm(forms.Form):
     pulse = forms.IntegerField(label="Pulse column", min_value=0, initial=0)
     status = forms.IntegerField(label="Status column", min_value=0, initial=0)
 
+    def __init__(self, *args, preview_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if preview_url:
+            # Choosing a file shows its first lines below the form (htmx sends the form with the file).
+            self.fields["file"].widget.attrs.update(
+                {
+                    "hx-post": preview_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#upload-preview",
+                    "hx-encoding": "multipart/form-data",
+                    "hx-vals": '{"preview": "1"}',
+                }
+            )
+
     def mapping(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "file"}
 

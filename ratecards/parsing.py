@@ -331,3 +331,70 @@ def _workbook_error(exc: BaseException) -> str:
 
 def is_blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+# ---- preview ---------------------------------------------------------------------------------
+
+PREVIEW_ROWS = 10
+PREVIEW_COLUMNS = 40
+PREVIEW_CELL = 60
+
+
+def column_letter(number: int) -> str:
+    """1 -> A, 27 -> AA, as a spreadsheet labels columns."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Preview:
+    kind: str
+    rows: list  # [(line, [cell text, ...]), ...]
+    width: int
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def columns(self) -> list[tuple[int, str]]:
+        return [(n, column_letter(n)) for n in range(1, self.width + 1)]
+
+    @property
+    def delimiter_name(self) -> str:
+        return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(self.delimiter, self.delimiter)
+
+
+def preview(path: str, filename: str = "", rows: int = PREVIEW_ROWS) -> Preview:
+    """The first rows exactly as the import will read them, without reading the rest of the file."""
+    kind = sniff_kind(path, filename)
+    handle = None
+    encoding = delimiter = ""
+    if kind == "xlsx":
+        source = iter_xlsx(path)  # keeps the zip checks, defusedxml and read-only streaming
+    else:
+        handle, delimiter = open_csv(path)
+        encoding = handle.encoding
+        source = iter_csv(handle, delimiter)
+    shown = []
+    try:
+        for line, cells in source:
+            texts = [_cell_text(c)[:PREVIEW_CELL] for c in cells[:PREVIEW_COLUMNS]]
+            while texts and texts[-1] == "":
+                texts.pop()  # openpyxl pads rows to the sheet's used width
+            shown.append((line, texts))
+            if len(shown) >= rows:
+                break
+    except csv.Error as exc:
+        raise SheetError(f"Line {len(shown) + 1} cannot be read as CSV: {exc}.") from exc
+    finally:
+        if handle is not None:
+            handle.close()
+        if kind == "xlsx":
+            source.close()  # runs iter_xlsx's finally: the workbook is closed
+    if not shown or all(not cells for _, cells in shown):
+        raise SheetError("The file has no rows to show.")
+    width = max(len(cells) for _, cells in shown)
+    shown = [(line, cells + [""] * (width - len(cells))) for line, cells in shown]
+    return Preview(kind=kind, rows=shown, width=width, encoding=encoding, delimiter=delimiter)

@@ -1,7 +1,11 @@
 """Reads of rate cards, for this app and others."""
 
+import os
+import tempfile
+
 from django.db.models import QuerySet
 
+from . import parsing
 from .models import CustomerCard, ProviderCard
 
 
@@ -111,3 +115,17 @@ def rows_to_xlsx(rows) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def upload_preview(upload) -> parsing.Preview:
+    """The first lines of an uploaded sheet; raises parsing.SheetError with a message for the operator."""
+    if hasattr(upload, "temporary_file_path"):
+        return parsing.preview(upload.temporary_file_path(), upload.name)
+    fd, path = tempfile.mkstemp(suffix=os.path.splitext(upload.name)[1][:10])
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return parsing.preview(path, upload.name)
+    finally:
+        os.unlink(path)

@@ -16,7 +16,7 @@ from connexcs import audit, versioning
 from connexcs.money import validate_currency
 
 from . import parsing
-from .build import CardParams, Provider, Rule, build_lines, convert, provider_row
+from .build import CardParams, Provider, Rule, build_lines, convert, micros
 from .choices import JobStatus, RevisionState, RowStatus
 from .models import (
     BuildJob,
@@ -691,6 +691,9 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
     """Each provider card's current revision, costs converted to the customer card's currency."""
     table = {(r.from_currency, r.to_currency): r.rate for r in ExchangeRate.objects.all()}
     providers, revisions = [], {}
+    # Carriers' decks share most prefixes and repeat a few hundred names: one string each.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
     for pc in card.ordered_providers().select_related("carrier"):
         if not pc.current_revision_id:
             continue
@@ -698,33 +701,22 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
         revisions[pc.pk] = pc.current_revision_id
         rows = {}
         with connection.cursor() as cursor:
-            # Numeric as text: one Decimal(str) per value is cheaper than the driver's conversion,
-            # and the text is already the 6-decimal form the provider list stores.
+            # Numeric as text: exactly 6 decimals, turned into whole millionths without a Decimal.
             cursor.execute(
                 "SELECT prefix, name, cost::text, connect_cost::text, mcd, pulse, blocked "
                 "FROM ratecards_providerrate WHERE revision_id = %s",
                 [pc.current_revision_id],
             )
-            carrier_id, card_id = pc.carrier_id, pc.pk
             same = factor == 1
-            for prefix, name, cost, connect, mcd, pulse, blocked in cursor.fetchall():
-                if same:
-                    rows[prefix] = provider_row(
-                        carrier_id,
-                        card_id,
-                        prefix,
-                        name,
-                        Decimal(cost),
-                        Decimal(connect),
-                        mcd,
-                        pulse,
-                        blocked,
-                        cost,
-                        connect,
-                    )
+            for prefix, name, cost, connect, mcd, pulse, blocked in cursor:  # row by row, not fetchall
+                prefix = share(prefix, prefix)
+                if same and cost[-7] == "." and connect[-7] == ".":  # the usual 6-decimal text
+                    c, cc = int(cost[:-7] + cost[-6:]), int(connect[:-7] + connect[-6:])
+                elif same:
+                    c, cc = micros(cost), micros(connect)
                 else:
-                    c, cc = convert(Decimal(cost), factor), convert(Decimal(connect), factor)
-                    rows[prefix] = provider_row(carrier_id, card_id, prefix, name, c, cc, mcd, pulse, blocked)
+                    c, cc = micros(convert(Decimal(cost), factor)), micros(convert(Decimal(connect), factor))
+                rows[prefix] = (prefix, share(name, name), c, cc, mcd, pulse, blocked)
         providers.append(Provider(pc.carrier_id, pc.pk, rows))
     return providers, revisions
 

@@ -15,7 +15,7 @@ from carriers.models import Carrier
 from connexcs.permissions import AreaPermissionMixin
 from connexcs.views import ObjectEditView, ObjectListView, StaffView, add_service_errors
 
-from . import selectors, services
+from . import parsing, selectors, services
 from .choices import RevisionState
 from .filters import (
     CustomerCardFilterSet,
@@ -279,13 +279,15 @@ class UploadView(StaffView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         card = get_object_or_404(ProviderCard, pk=self.kwargs["pk"])
-        context.setdefault("form", UploadForm())
+        context.setdefault("form", UploadForm(preview_url=self.request.path))
         context.update(card=card, title=f"Upload to {card}", tabs=provider_tabs(card), active_tab="Upload")
         return context
 
     def post(self, request, pk):
+        if request.POST.get("preview"):
+            return self.preview(request)
         card = get_object_or_404(ProviderCard, pk=pk)
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, preview_url=request.path)
         if form.is_valid():
             try:
                 job = services.import_job_create(
@@ -295,6 +297,24 @@ class UploadView(StaffView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         return self.render_to_response(self.get_context_data(form=form))
+
+    def preview(self, request):
+        """The first lines as the import will read them, so columns and start row can be chosen."""
+        get_object_or_404(ProviderCard, pk=self.kwargs["pk"])
+        upload = request.FILES.get("file")
+        preview, error = None, ""
+        if upload is None:
+            error = "Choose a file to preview."
+        else:
+            try:
+                preview = selectors.upload_preview(upload)
+            except parsing.SheetError as exc:
+                error = str(exc)
+        context = {"preview": preview, "preview_error": error}
+        if request.htmx:
+            return render(request, "ratecards/_upload_preview.html", context)
+        form = UploadForm(request.POST, preview_url=request.path)
+        return self.render_to_response(self.get_context_data(form=form, **context))
 
 
 class ImportJobView(StaffView):
