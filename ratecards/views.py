@@ -172,6 +172,13 @@ class DraftCreateView(AreaPermissionMixin, View):
         return redirect(card)
 
 
+def _errors_to_messages(request, form) -> None:
+    """The sheet redirects back to the card, so a row's field errors travel as messages, by label."""
+    for field, errors in form.errors.items():
+        label = form[field].label if field in form.fields else None
+        messages.error(request, f"{label or field or 'Row'}: {' '.join(errors)}")
+
+
 class RowNewView(AreaPermissionMixin, View):
     """Add Row: an empty row of inputs in the sheet (htmx)."""
 
@@ -197,8 +204,7 @@ class RowAddView(AreaPermissionMixin, View):
                 return redirect(card)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+        _errors_to_messages(request, form)
         return redirect(card)
 
 
@@ -216,8 +222,7 @@ class DraftSaveView(AreaPermissionMixin, View):
         if request.POST.get("new-prefix", "").strip():
             form = RateRowForm(request.POST, prefix="new")
             if not form.is_valid():
-                for field, errors in form.errors.items():
-                    messages.error(request, f"{form.fields[field].label or field}: {' '.join(errors)}")
+                _errors_to_messages(request, form)
                 return redirect(card)
             new_row = form.cleaned_data
         try:

@@ -185,7 +185,9 @@ def test_sheet_flow_through_the_client(admin_client, admin_user):
     admin_client.post(reverse("ratecards:draft_create", args=[card.pk]))
     bad = dict(data, **{"new-prefix": "44x"})
     response = admin_client.post(reverse("ratecards:draft_save", args=[card.pk]), bad, follow=True)
-    assert "digits only" in response.content.decode()
+    assert "Prefix: " in response.content.decode() and "digits only" in response.content.decode()
+    response = admin_client.post(reverse("ratecards:row_add", args=[card.pk]), bad, follow=True)
+    assert "Prefix: " in response.content.decode() and "digits only" in response.content.decode()
     card.refresh_from_db()
     assert card.current_revision.number == 1
 
