@@ -176,7 +176,8 @@ def _errors_to_messages(request, form) -> None:
     """The sheet redirects back to the card, so a row's field errors travel as messages, by label."""
     for field, errors in form.errors.items():
         label = form[field].label if field in form.fields else None
-        messages.error(request, f"{label or field or 'Row'}: {' '.join(errors)}")
+        text = " ".join(errors)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 class RowNewView(AreaPermissionMixin, View):
@@ -218,18 +219,21 @@ class DraftSaveView(AreaPermissionMixin, View):
         if draft is None:
             messages.error(request, "There is no draft to save.")
             return redirect(card)
-        new_row = None
-        if request.POST.get("new-prefix", "").strip():
-            form = RateRowForm(request.POST, prefix="new")
-            if not form.is_valid():
-                _errors_to_messages(request, form)
-                return redirect(card)
-            new_row = form.cleaned_data
+        form = RateRowForm(request.POST, prefix="new") if request.POST.get("new-prefix", "").strip() else None
+        if form is not None and not form.is_valid():
+            _errors_to_messages(request, form)
+            return redirect(card)
         try:
-            revision = services.provider_draft_save(actor=request.user, revision=draft, new_row=new_row)
+            revision = services.provider_draft_save(
+                actor=request.user, revision=draft, new_row=form.cleaned_data if form else None
+            )
             messages.success(request, f"Published revision {revision.number}.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                add_service_errors(form, exc)
+                _errors_to_messages(request, form)
         return redirect(card)
 
 
