@@ -72,3 +72,31 @@ def test_signed_in_pages_send_anonymous_visitors_to_log_in(client, name):
     for method in (client.get, client.post):
         response = method(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response.url, name
+
+
+def staff_url(name, pattern):
+    """A URL for the pattern with placeholder arguments (the permission check runs before lookups)."""
+    from django.urls import reverse
+
+    converters = getattr(pattern.pattern, "converters", {})
+    kwargs = {}
+    for key, converter in converters.items():
+        kwargs[key] = "x" if type(converter).__name__ in ("StringConverter", "SlugConverter") else 1
+    return reverse(name, kwargs=kwargs)
+
+
+STAFF = list(staff_patterns())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "pattern"), STAFF, ids=[name for name, _ in STAFF])
+def test_every_staff_view_sends_anonymous_to_login_and_refuses_a_user_without_the_area(client, name, pattern):
+    from tests.factories import UserFactory
+
+    url = staff_url(name, pattern)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url, (name, url)
+    client.force_login(UserFactory())  # signed in, in no group: no area at all
+    for method in (client.get, client.post):
+        assert method(url).status_code == 403, (name, url)
