@@ -15,16 +15,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from connexcs import audit
+from connexcs.hosts import panel_link
 
 from . import mail, sms
 from .choices import Access, Area, Level, Role
 from .mail import SMTP_TIMEOUT
 from .models import AccountSettings, GroupPermission, PermissionGroup, User
-
-
-def panel_link(path: str) -> str:
-    """An absolute link into the panel, from configuration only (never a request's Host)."""
-    return f"{settings.PANEL_URL}{path}"
 
 
 def user_send_password_reset(*, user_id: int) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from connexcs import audit
+from connexcs.hosts import panel_link
 
 from . import mail, sms
 from .choices import Channel
@@ -138,12 +139,6 @@ def verification_deliver(*, code_id: int) -> None:
     VerificationCode.objects.filter(pk=row.pk).update(sent_at=timezone.now(), send_error=error)
     if error:
         logger.warning("Verification code %s not sent: %s", row.pk, error)
-
-
-def panel_link(path: str) -> str:
-    from .services import panel_link as link
-
-    return link(path)
 
 
 def _latest(user: User, channel: str) -> VerificationCode | None:

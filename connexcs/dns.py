@@ -79,7 +79,7 @@ class Resolution:
 def _resolver():
     import dns.resolver
 
-    configured = list(getattr(settings, "DNS_NAMESERVERS", []) or [])
+    configured = list(settings.DNS_NAMESERVERS)
     resolver = dns.resolver.Resolver(configure=not configured)
     if configured:
         hosts, port = [], 53
@@ -90,7 +90,7 @@ def _resolver():
                 port = int(maybe_port)
         resolver.nameservers = hosts
         resolver.port = port
-    resolver.lifetime = float(getattr(settings, "DNS_TIMEOUT", 3.0))
+    resolver.lifetime = settings.DNS_TIMEOUT
     resolver.timeout = resolver.lifetime
     return resolver
 

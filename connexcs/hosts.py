@@ -46,3 +46,8 @@ class HostMiddleware:
             return HttpResponseBadRequest("Unknown host.", content_type="text/plain")
         request.site_kind = kind
         return self.get_response(request)
+
+
+def panel_link(path: str) -> str:
+    """An absolute link into the panel for mail and SMS, from PANEL_URL (never a request's Host)."""
+    return f"{settings.PANEL_URL}{path}"
