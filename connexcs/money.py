@@ -61,3 +61,13 @@ _DECIMAL_ROUNDING = {
 def round_to(value: Decimal, precision: int, rounding: str) -> Decimal:
     """`value` cut to `precision` decimal places with a card's rounding method."""
     return value.quantize(Decimal(1).scaleb(-precision), rounding=_DECIMAL_ROUNDING[Rounding(rounding)])
+
+
+def format_money(amount, currency: str = "") -> str:
+    """`1234.5` -> "1,234.50 USD": at least two decimals, more (up to four) only when not zero."""
+    if amount is None:
+        return "—"
+    value = Decimal(amount)
+    places = max(2, -value.normalize().as_tuple().exponent) if value else 2
+    text = f"{value:,.{min(places, 4)}f}"
+    return f"{text} {currency}".strip()

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from connexcs.formatting import format_money
+from connexcs.money import format_money
 
 from .models import Contact, Customer, IPAuth, Payment, SIPUser
 

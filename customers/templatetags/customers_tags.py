@@ -1,7 +1,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from connexcs.formatting import format_money
+from connexcs.money import format_money
 
 register = template.Library()
 

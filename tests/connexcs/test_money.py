@@ -31,3 +31,19 @@ def test_unknown_currency_is_rejected(code):
 
 def test_known_currency_passes():
     validate_currency("GBP")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        (Decimal("1234.5"), "USD", "1,234.50 USD"),
+        (Decimal("0.0070"), "GBP", "0.007 GBP"),
+        (Decimal("-12.3456"), "EUR", "-12.3456 EUR"),
+        (Decimal("0"), "", "0.00"),
+        (None, "USD", "—"),
+    ],
+)
+def test_format_money(amount, currency, expected):
+    from connexcs.money import format_money
+
+    assert format_money(amount, currency) == expected
