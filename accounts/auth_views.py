@@ -18,11 +18,23 @@ from .models import User, VerificationCode
 
 PENDING = "accounts.pending_2fa"
 PENDING_LIFETIME = 300  # seconds between the password and the code
-MAX_CODE_ATTEMPTS = 5
 
 
 def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
+
+
+def normalize_login(value) -> str:
+    """One spelling per address, as the user manager stores it, so `User@X` and `user@x` are one identity."""
+    return User.objects.normalize_email((value or "").strip()).lower()
+
+
+def axes_username(request, credentials=None) -> str:
+    """AXES_USERNAME_CALLABLE: failures and lockouts are counted per normalised address (and IP)."""
+    if credentials:
+        return normalize_login(credentials.get("username"))
+    data = getattr(request, "data", None) or request.POST
+    return normalize_login(data.get("username"))
 
 
 class PanelLoginView(LoginView):
@@ -39,7 +51,6 @@ class PanelLoginView(LoginView):
                 "backend": user.backend,
                 "next": self.get_success_url(),
                 "since": time.time(),
-                "attempts": 0,
             }
             return redirect("accounts:login_2fa")
         response = super().form_valid(form)  # django.contrib.auth.login rotates the session key
@@ -72,21 +83,24 @@ class LoginTwoFactorView(FormView):
 
     def form_valid(self, form):
         request = self.request
-        if not two_factor.two_factor_verify(user=self.user, code=form.cleaned_data["code"]):
+        try:
+            accepted = two_factor.two_factor_verify(user=self.user, code=form.cleaned_data["code"])
+        except two_factor.TwoFactorLocked:
+            accepted = None
+        if not accepted:
             # Counted by django-axes as a failed login for this user and address, too.
             user_login_failed.send(
                 sender=__name__, credentials={"username": self.user.email}, request=request
             )
-            self.pending["attempts"] += 1
-            if self.pending["attempts"] >= MAX_CODE_ATTEMPTS:
+            if accepted is None or two_factor.is_locked(self.user):
                 request.session.pop(PENDING, None)
-                messages.error(request, "Too many wrong codes. Please log in again.")
+                messages.error(request, "Too many wrong codes. Please wait, then log in again.")
                 return redirect("accounts:login")
-            request.session[PENDING] = self.pending
             form.add_error("code", "That code is not right, or it was already used.")
             return self.form_invalid(form)
         request.session.pop(PENDING, None)
         auth_login(request, self.user, backend=self.pending["backend"])  # rotates the session key again
+        two_factor.mark_verified(request.session)
         services.user_logged_in(user=self.user, ip_address=client_ip(request))
         return redirect(self.pending["next"])
 

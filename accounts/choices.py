@@ -1,33 +1,14 @@
 from django.db import models
 
+# The permission vocabulary belongs to the core; re-exported so existing imports keep working.
+from connexcs.choices import Access, Area, Level
+
+__all__ = ["Access", "Area", "Channel", "DateFormat", "Level", "Role"]
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     USER = "user", "User"
-
-
-class Area(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    CARRIER = "carrier", "Carrier"
-    CARD = "card", "Card"
-    ROUTING = "routing", "Routing"
-    CDR = "cdr", "CDR"
-    LOG = "log", "Log"
-    REPORT = "report", "Report"
-    SERVER = "server", "Server"
-    PORTAL = "portal", "Portal"
-    ACCOUNT = "account", "Account"
-
-
-class Level(models.TextChoices):
-    SELECT = "select", "Select"  # no say: neither grants nor denies
-    ALLOW = "allow", "Allow"
-    DENY = "deny", "Deny"  # wins over any Allow from another group
-
-
-class Access(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Read & Write"
 
 
 class Channel(models.TextChoices):

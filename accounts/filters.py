@@ -14,7 +14,7 @@ class UserFilterSet(django_filters.FilterSet):
         model = User
         fields = ["q", "role", "is_active"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
 
 

@@ -1,10 +1,36 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from connexcs import outbox
 
 from .choices import Access, Area, Level, Role
 from .models import AccountSettings, PermissionGroup, User
-from .services import COMPANY_FIELDS, GENERAL_FIELDS, SMTP_FIELDS
+from .services import COMPANY_FIELDS, GENERAL_FIELDS, SMTP_FIELDS, user_reset_password
+from .tasks import send_password_reset_email as send_password_reset_email_task
+from .verification import CODE_DIGITS
+
+
+def current_password_field(*, required: bool, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Your Current Password",
+        required=required,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=help_text,
+    )
+
+
+def authentication_code_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your Authentication Code",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="The 6-digit code from your authenticator app, if two factor authentication is on.",
+    )
+
+
+ADMIN_EMAIL_HELP = "Needed only to change an Administrator's email address."
 
 
 class LoginForm(AuthenticationForm):
@@ -15,16 +41,22 @@ class PanelPasswordResetForm(PasswordResetForm):
     """Sends the reset mail from a worker; the link is built from PANEL_URL, never the Host header."""
 
     def save(self, **kwargs):
-        from .tasks import send_password_reset_email
-
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda pk=user.pk: send_password_reset_email.delay(pk))
+            outbox.enqueue(send_password_reset_email_task, user.pk)
+
+
+class PanelResetPasswordForm(SetPasswordForm):
+    """The reset link's form: saves through user_reset_password, so the reset is audited."""
+
+    def save(self, commit=True):  # noqa: ARG002 - Django's signature; the service always saves
+        self.user = user_reset_password(actor=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Verification Code",
-        max_length=6,
+        max_length=CODE_DIGITS,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -70,6 +102,11 @@ class SmtpForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text="Leave blank to keep the saved password.",
     )
+    # Re-authentication: these settings decide where password-reset mail goes.
+    current_password = current_password_field(
+        required=True, help_text="Changing where the panel's email goes needs your password again."
+    )
+    authentication_code = authentication_code_field()
 
     class Meta:
         model = AccountSettings
@@ -79,6 +116,8 @@ class SmtpForm(forms.ModelForm):
 class ProfileForm(forms.Form):
     name = forms.CharField(label="Name", max_length=150)
     email = forms.EmailField(label="Email")
+    current_password = current_password_field(required=False, help_text=ADMIN_EMAIL_HELP)
+    authentication_code = authentication_code_field()
 
 
 class OwnPasswordForm(forms.Form):
@@ -131,6 +170,8 @@ class UserEditForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices)
     email = forms.EmailField(label="Email")
     groups = GroupsField()
+    current_password = current_password_field(required=False, help_text=ADMIN_EMAIL_HELP)
+    authentication_code = authentication_code_field()
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None and "initial" not in kwargs:

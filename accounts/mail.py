@@ -1,6 +1,8 @@
 """How the panel sends email: through the SMTP details saved under My Account when a server is set,
 otherwise through EMAIL_URL (the deployment's default backend)."""
 
+import smtplib
+import socket
 import ssl
 
 from django.conf import settings
@@ -45,3 +47,30 @@ def send(subject: str, body: str, to: list[str]) -> None:
     row = AccountSettings.load()
     from_address = (row.smtp_server and row.smtp_from) or settings.DEFAULT_FROM_EMAIL
     mail.send_mail(subject, body, from_address, to, connection=connection(row))
+
+
+def describe_failure(exc: Exception, row: AccountSettings | None = None) -> str:
+    """A failed send in plain words, naming the server, for the page that reports it."""
+    row = row or AccountSettings.load()
+    if not row.smtp_server:
+        return f"The mail backend could not send: {exc}"
+    where = f"{row.smtp_server}:{row.smtp_port}"
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"{where} did not answer within {SMTP_TIMEOUT} seconds."
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"{where} has a certificate this panel does not trust ({exc.verify_message}). "
+            "If it is signed by a private CA, set SMTP_CA_FILE to that CA's certificate."
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return f"The mail server {where} refused the connection (nothing is listening there)."
+    if isinstance(exc, socket.gaierror):
+        return f"The mail server name {row.smtp_server!r} could not be found."
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"{where} did not accept the SMTP username and password."
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        (code, reply), *_ = exc.recipients.values()
+        return f"The server refused the recipient: {code} {reply.decode(errors='replace')}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"The server answered {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+    return f"{where}: {exc}"

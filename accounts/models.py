@@ -5,10 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from connexcs.dns import MAX_PORT
 from connexcs.fields import EncryptedTextField
 from connexcs.money import CurrencyField
 
 from .choices import Access, Area, Channel, DateFormat, Level, Role
+
+SMTP_PORT = 25  # plain SMTP; 587 (STARTTLS) and 465 (implicit TLS) are the usual alternatives
 
 
 class UserManager(BaseUserManager):
@@ -109,6 +112,10 @@ class TwoFactor(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The newest time step accepted; a code for this step or an older one is a replay.
     last_step = models.BigIntegerField(null=True, blank=True)
+    # Wrong codes at the log-in step, counted under a row lock so parallel guesses cannot race past
+    # the limit; while `locked_until` is ahead even the right code is refused.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"2FA for {self.user}"
@@ -185,7 +192,7 @@ class AccountSettings(models.Model):
     smtp_password = EncryptedTextField("Password", blank=True)
     smtp_server = models.CharField("Server", max_length=200, blank=True)
     smtp_port = models.PositiveIntegerField(
-        "Port", default=25, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+        "Port", default=SMTP_PORT, validators=[MinValueValidator(1), MaxValueValidator(MAX_PORT)]
     )
     smtp_tls = models.BooleanField("TLS", default=False)
     sms_from = models.CharField("From Mobile", max_length=20, blank=True)

@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch
 
-from .models import PermissionGroup, User
+from .models import GroupPermission, PermissionGroup, User
 
 
 def user_list(*, actor) -> "QuerySet[User]":  # noqa: F821
@@ -15,3 +15,8 @@ def group_list(*, actor) -> "QuerySet[PermissionGroup]":  # noqa: F821
         .order_by("name")
         .prefetch_related("permissions")
     )
+
+
+def user_grant_rows(user) -> "QuerySet":  # noqa: F821
+    """(area, level, access) of every group the user belongs to: what connexcs.permissions weighs."""
+    return GroupPermission.objects.filter(group__members=user).values_list("area", "level", "access")

@@ -1,5 +1,5 @@
 import smtplib
-import ssl
+from collections.abc import Iterable
 from email.message import EmailMessage
 
 from django.conf import settings
@@ -14,13 +14,17 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from connexcs import audit
+from connexcs import audit, outbox
+from connexcs.choices import AuditAction
 from connexcs.hosts import panel_link
+from connexcs.unset import UNSET, given
 
-from . import mail, sms
+from . import mail, sms, two_factor
 from .choices import Access, Area, Level, Role
 from .mail import SMTP_TIMEOUT
 from .models import AccountSettings, GroupPermission, PermissionGroup, User
+from .tasks import send_login_email as send_login_email_task
+from .verification import normalize_mobile
 
 
 def user_send_password_reset(*, user_id: int) -> None:
@@ -32,7 +36,7 @@ def user_send_password_reset(*, user_id: int) -> None:
     link = panel_link(reverse("accounts:password_reset_confirm", args=[uid, token]))
     body = render_to_string("registration/password_reset_email.txt", {"user": user, "link": link})
     mail.send("Reset your connexcs password", body, [user.email])
-    audit.record(actor=None, action="user.password_reset_sent", obj=user)
+    audit.record(actor=None, action=AuditAction.USER_PASSWORD_RESET_SENT, obj=user)
 
 
 def user_send_login_email(*, user_id: int, ip_address: str) -> None:
@@ -43,15 +47,13 @@ def user_send_login_email(*, user_id: int, ip_address: str) -> None:
         "accounts/login_email.txt", {"user": user, "ip_address": ip_address, "when": timezone.now()}
     )
     mail.send("New login to connexcs", body, [user.email])
-    audit.record(actor=None, action="user.login_email_sent", obj=user, note=ip_address)
+    audit.record(actor=None, action=AuditAction.USER_LOGIN_EMAIL_SENT, obj=user, note=ip_address)
 
 
 def user_logged_in(*, user: User, ip_address: str) -> None:
     """After a completed login (password and, if on, 2FA): the 'email me at every login' option."""
-    from .tasks import send_login_email
-
     if AccountSettings.load().email_on_login:
-        transaction.on_commit(lambda: send_login_email.delay(user.pk, ip_address))
+        outbox.enqueue(send_login_email_task, user.pk, ip_address)
 
 
 # --- My Account: company, general and SMTP settings -------------------------------------------
@@ -74,11 +76,96 @@ def _settings_state(row: AccountSettings) -> dict:
 
 
 @transaction.atomic
-def account_settings_update(*, actor: User, **values) -> AccountSettings:
-    from .verification import normalize_mobile
+def account_settings_update(
+    *,
+    actor: User,
+    company_name: str = UNSET,
+    address_line1: str = UNSET,
+    address_line2: str = UNSET,
+    city: str = UNSET,
+    county: str = UNSET,
+    country: str = UNSET,
+    post_code: str = UNSET,
+    currency: str = UNSET,
+    date_format: str = UNSET,
+    phone: str = UNSET,
+    mobile: str = UNSET,
+    email_on_login: bool = UNSET,
+    require_two_factor: bool = UNSET,
+) -> AccountSettings:
+    """Company and general settings; the others keep their values. SMTP details have their own,
+    stricter service below."""
+    values = given(
+        company_name=company_name,
+        address_line1=address_line1,
+        address_line2=address_line2,
+        city=city,
+        county=county,
+        country=country,
+        post_code=post_code,
+        currency=currency,
+        date_format=date_format,
+        phone=phone,
+        mobile=mobile,
+        email_on_login=email_on_login,
+        require_two_factor=require_two_factor,
+    )
+    return _settings_write(actor=actor, allowed=COMPANY_FIELDS + GENERAL_FIELDS, values=values)
 
-    allowed = set(COMPANY_FIELDS + GENERAL_FIELDS + SMTP_FIELDS)
-    unknown = set(values) - allowed
+
+@transaction.atomic
+def account_smtp_update(
+    *,
+    actor: User,
+    current_password: str,
+    authentication_code: str = "",
+    smtp_from: str = UNSET,
+    smtp_username: str = UNSET,
+    smtp_password: str | None = UNSET,
+    smtp_server: str = UNSET,
+    smtp_port: int = UNSET,
+    smtp_tls: bool = UNSET,
+    sms_from: str = UNSET,
+) -> AccountSettings:
+    """The outgoing mail server and From address decide who reads password-reset links, so only an
+    Administrator may change them, and only after proving the password (and the code, with 2FA on)
+    again in the same form: a stolen session alone cannot redirect security mail. A blank SMTP password
+    keeps the stored one."""
+    if not actor.is_admin:
+        raise ValidationError("Only an Administrator can change the SMTP details.")
+    reauthenticate(actor=actor, current_password=current_password, authentication_code=authentication_code)
+    values = given(
+        smtp_from=smtp_from,
+        smtp_username=smtp_username,
+        smtp_password=smtp_password,
+        smtp_server=smtp_server,
+        smtp_port=smtp_port,
+        smtp_tls=smtp_tls,
+        sms_from=sms_from,
+    )
+    return _settings_write(
+        actor=actor, allowed=SMTP_FIELDS, values=values, action=AuditAction.ACCOUNT_SMTP_UPDATE
+    )
+
+
+def reauthenticate(*, actor: User, current_password: str, authentication_code: str) -> None:
+    """A fresh proof from the person at the keyboard: the password, and the code when 2FA is on.
+    Wrong codes count towards the same lock as at log-in."""
+    if not actor.check_password(current_password or ""):
+        raise ValidationError({"current_password": "Your password is not right."})
+    if two_factor.is_enabled(actor):
+        try:
+            passed = two_factor.two_factor_verify(user=actor, code=authentication_code or "")
+        except two_factor.TwoFactorLocked:
+            passed = False
+        if not passed:
+            raise ValidationError({"authentication_code": "That code is not right, or it was already used."})
+
+
+def _settings_write(
+    *, actor: User, allowed: list[str], values: dict, action: AuditAction = AuditAction.ACCOUNT_UPDATE
+) -> AccountSettings:
+    unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"Not account settings: {sorted(unknown)}")
     row = AccountSettings.load()
@@ -93,7 +180,7 @@ def account_settings_update(*, actor: User, **values) -> AccountSettings:
         setattr(row, name, value)
     row.full_clean()
     row.save()
-    audit.record(actor=actor, action="account.update", obj=row, before=before, after=_settings_state(row))
+    audit.record(actor=actor, action=action, obj=row, before=before, after=_settings_state(row))
     return row
 
 
@@ -110,10 +197,13 @@ def smtp_test(*, actor: User, to: str) -> tuple[bool, str]:
     try:
         ok, answer = True, _smtp_send(row, message)
     except (smtplib.SMTPException, OSError) as exc:
-        ok, answer = False, _describe(exc, row)
+        ok, answer = False, mail.describe_failure(exc, row)
     with transaction.atomic():
         audit.record(
-            actor=actor, action="account.smtp_test", obj=row, note=f"{'sent' if ok else 'failed'}: {answer}"
+            actor=actor,
+            action=AuditAction.ACCOUNT_SMTP_TEST,
+            obj=row,
+            note=f"{'sent' if ok else 'failed'}: {answer}",
         )
     return ok, answer
 
@@ -145,25 +235,6 @@ def _smtp_send(row: AccountSettings, message: EmailMessage) -> str:
     return f"{code} {reply.decode(errors='replace')}"
 
 
-def _describe(exc: Exception, row: AccountSettings) -> str:
-    where = f"{row.smtp_server}:{row.smtp_port}"
-    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
-        return f"{where} did not answer within {SMTP_TIMEOUT} seconds."
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"{where} has a certificate this panel does not trust ({exc.verify_message}). "
-            "If it is signed by a private CA, set SMTP_CA_FILE to that CA's certificate."
-        )
-    if isinstance(exc, ConnectionRefusedError):
-        return f"{where} refused the connection."
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        (code, reply), *_ = exc.recipients.values()
-        return f"The server refused the recipient: {code} {reply.decode(errors='replace')}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return f"The server answered {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
-    return f"{where}: {exc}"
-
-
 def sms_test(*, actor: User) -> tuple[bool, str]:
     row = AccountSettings.load()
     if not actor.mobile:
@@ -175,7 +246,10 @@ def sms_test(*, actor: User) -> tuple[bool, str]:
         ok, answer = False, str(exc)
     with transaction.atomic():
         audit.record(
-            actor=actor, action="account.sms_test", obj=row, note=f"{'sent' if ok else 'failed'}: {answer}"
+            actor=actor,
+            action=AuditAction.ACCOUNT_SMS_TEST,
+            obj=row,
+            note=f"{'sent' if ok else 'failed'}: {answer}",
         )
     return ok, answer
 
@@ -211,7 +285,9 @@ def _check_role(actor: User, role: str, target: User | None = None) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor: User, name: str, email: str, password: str, role: str, groups=()) -> User:
+def user_create(
+    *, actor: User, name: str, email: str, password: str, role: str, groups: Iterable[PermissionGroup] = ()
+) -> User:
     _check_role(actor, role)
     email = _check_email(email)
     user = User(name=name, email=email, role=role)
@@ -220,16 +296,33 @@ def user_create(*, actor: User, name: str, email: str, password: str, role: str,
     user.full_clean(exclude=["password"])
     user.save()
     user.permission_groups.set(groups)
-    audit.record(actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS))
+    audit.record(
+        actor=actor, action=AuditAction.USER_CREATE, obj=user, after=audit.snapshot(user, USER_FIELDS)
+    )
     return user
 
 
 @transaction.atomic
-def user_update(*, actor: User, instance: User, name: str, email: str, role: str, groups=None) -> User:
+def user_update(
+    *,
+    actor: User,
+    instance: User,
+    name: str,
+    email: str,
+    role: str,
+    groups: Iterable[PermissionGroup] | None = None,
+    current_password: str = "",
+    authentication_code: str = "",
+) -> User:
     user = User.objects.select_for_update().get(pk=instance.pk)
     _check_role(actor, role, user)
     before = audit.snapshot(user, USER_FIELDS)
     email = _check_email(email, exclude_pk=user.pk)
+    if user.is_admin and email != user.email:
+        # An Administrator's address receives their reset links: moving it needs a fresh proof.
+        reauthenticate(
+            actor=actor, current_password=current_password, authentication_code=authentication_code
+        )
     if user.pk == actor.pk and role != user.role:
         raise ValidationError({"role": "You cannot change your own role."})
     if email != user.email:
@@ -239,8 +332,20 @@ def user_update(*, actor: User, instance: User, name: str, email: str, role: str
     user.save()
     if groups is not None:
         user.permission_groups.set(groups)
+    if before["role"] != role:
+        audit.record(
+            actor=actor,
+            action=AuditAction.USER_ROLE_CHANGE,
+            obj=user,
+            before={"role": before["role"]},
+            after={"role": role},
+        )
     audit.record(
-        actor=actor, action="user.update", obj=user, before=before, after=audit.snapshot(user, USER_FIELDS)
+        actor=actor,
+        action=AuditAction.USER_UPDATE,
+        obj=user,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
     )
     return user
 
@@ -253,7 +358,22 @@ def user_set_password(*, actor: User, instance: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, action="user.password_change", obj=user)
+    audit.record(actor=actor, action=AuditAction.USER_PASSWORD_CHANGE, obj=user)
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, password: str) -> User:
+    """The emailed reset link, used by `actor` (its holder is taken to be the user). It changes the
+    password only: 2FA stays on, and nobody is logged in by it, so the code step still follows."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = end_sessions(user)
+    audit.record(
+        actor=user, action=AuditAction.USER_PASSWORD_RESET, obj=user, note=f"{ended} session(s) ended"
+    )
     return user
 
 
@@ -265,9 +385,19 @@ def user_change_own_password(*, actor: User, old_password: str, password: str) -
 
 
 @transaction.atomic
-def user_update_profile(*, actor: User, name: str, email: str) -> User:
+def user_update_profile(
+    *, actor: User, name: str, email: str, current_password: str = "", authentication_code: str = ""
+) -> User:
     """The Current User tab: a person edits their own name and email."""
-    return user_update(actor=actor, instance=actor, name=name, email=email, role=actor.role)
+    return user_update(
+        actor=actor,
+        instance=actor,
+        name=name,
+        email=email,
+        role=actor.role,
+        current_password=current_password,
+        authentication_code=authentication_code,
+    )
 
 
 def end_sessions(user: User) -> int:
@@ -292,7 +422,7 @@ def user_disable(*, actor: User, instance: User) -> User:
     ended = end_sessions(user)
     audit.record(
         actor=actor,
-        action="user.disable",
+        action=AuditAction.USER_DISABLE,
         obj=user,
         before=before,
         after=audit.snapshot(user, USER_FIELDS),
@@ -308,7 +438,11 @@ def user_enable(*, actor: User, instance: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit.record(
-        actor=actor, action="user.enable", obj=user, before=before, after=audit.snapshot(user, USER_FIELDS)
+        actor=actor,
+        action=AuditAction.USER_ENABLE,
+        obj=user,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
     )
     return user
 
@@ -320,7 +454,7 @@ def user_delete(*, actor: User, instance: User) -> None:
     _check_role(actor, instance.role, instance)
     before = audit.snapshot(instance, USER_FIELDS)
     end_sessions(instance)
-    audit.record(actor=actor, action="user.delete", obj=instance, before=before)
+    audit.record(actor=actor, action=AuditAction.USER_DELETE, obj=instance, before=before)
     instance.delete()
 
 
@@ -335,7 +469,10 @@ def _group_state(group: PermissionGroup) -> dict:
     }
 
 
-def _set_levels(group: PermissionGroup, levels: dict[str, tuple[str, str]]) -> None:
+Levels = dict[str, tuple[str, str]]  # area -> (level, access)
+
+
+def _set_levels(group: PermissionGroup, levels: Levels) -> None:
     for area, (level, access) in levels.items():
         if area not in Area.values or level not in Level.values or access not in Access.values:
             raise ValidationError({f"level_{area}": "Choose Select, Allow or Deny."})
@@ -353,18 +490,25 @@ def _check_group_name(name: str, exclude_pk: int | None = None) -> None:
 
 
 @transaction.atomic
-def group_create(*, actor: User, name: str, members=(), levels: dict | None = None) -> PermissionGroup:
+def group_create(
+    *, actor: User, name: str, members: Iterable[User] = (), levels: Levels | None = None
+) -> PermissionGroup:
     _check_group_name(name)
     group = PermissionGroup.objects.create(name=name.strip())
     group.members.set(members)
     _set_levels(group, levels or {})
-    audit.record(actor=actor, action="group.create", obj=group, after=_group_state(group))
+    audit.record(actor=actor, action=AuditAction.GROUP_CREATE, obj=group, after=_group_state(group))
     return group
 
 
 @transaction.atomic
 def group_update(
-    *, actor: User, instance: PermissionGroup, name: str, members=(), levels: dict | None = None
+    *,
+    actor: User,
+    instance: PermissionGroup,
+    name: str,
+    members: Iterable[User] = (),
+    levels: Levels | None = None,
 ) -> PermissionGroup:
     group = PermissionGroup.objects.select_for_update().get(pk=instance.pk)
     before = _group_state(group)
@@ -373,11 +517,13 @@ def group_update(
     group.save(update_fields=["name"])
     group.members.set(members)
     _set_levels(group, levels or {})
-    audit.record(actor=actor, action="group.update", obj=group, before=before, after=_group_state(group))
+    audit.record(
+        actor=actor, action=AuditAction.GROUP_UPDATE, obj=group, before=before, after=_group_state(group)
+    )
     return group
 
 
 @transaction.atomic
 def group_delete(*, actor: User, instance: PermissionGroup) -> None:
-    audit.record(actor=actor, action="group.delete", obj=instance, before=_group_state(instance))
+    audit.record(actor=actor, action=AuditAction.GROUP_DELETE, obj=instance, before=_group_state(instance))
     instance.delete()

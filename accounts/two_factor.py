@@ -5,6 +5,7 @@ import time
 
 import pyotp
 import segno
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from connexcs import audit
+from connexcs.choices import AuditAction
 
 from .models import AccountSettings, RecoveryCode, TwoFactor, User
 
@@ -20,6 +22,8 @@ STEP = 30
 DRIFT = 1  # accept the previous and the next time step too
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+# Set on a session that proved a code (at log-in or at enrolment); the Django admin asks for it.
+VERIFIED_SESSION_KEY = "accounts.two_factor_verified"
 
 
 def hash_recovery_code(code: str) -> str:
@@ -38,6 +42,15 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, title="Scan with your authenticator app")
+
+
+def mark_verified(session) -> None:
+    session[VERIFIED_SESSION_KEY] = True
+
+
+def session_verified(request) -> bool:
+    """This login passed the code step and the user still has 2FA on."""
+    return bool(request.session.get(VERIFIED_SESSION_KEY)) and is_enabled(request.user)
 
 
 def is_enabled(user: User) -> bool:
@@ -76,7 +89,7 @@ def two_factor_begin(*, actor: User) -> TwoFactor:
     if existing is not None:
         return existing  # keep the secret, so reloading the page does not void a scanned QR code
     two_factor = TwoFactor.objects.create(user=actor, secret=pyotp.random_base32())
-    audit.record(actor=actor, action="user.2fa_enrolment_started", obj=actor)
+    audit.record(actor=actor, action=AuditAction.USER_TWO_FACTOR_ENROLMENT_STARTED, obj=actor)
     return two_factor
 
 
@@ -96,7 +109,7 @@ def two_factor_confirm(*, actor: User, code: str) -> list[str]:
     two_factor.confirmed_at = timezone.now()
     two_factor.save(update_fields=["confirmed_at"])
     codes = _replace_recovery_codes(actor)
-    audit.record(actor=actor, action="user.2fa_enabled", obj=actor)
+    audit.record(actor=actor, action=AuditAction.USER_TWO_FACTOR_ENABLED, obj=actor)
     return codes
 
 
@@ -113,25 +126,56 @@ def two_factor_disable(*, actor: User, password: str) -> None:
         raise ValidationError({"password": "Your password is not right."})
     TwoFactor.objects.filter(user=actor).delete()
     RecoveryCode.objects.filter(user=actor).delete()
-    audit.record(actor=actor, action="user.2fa_disabled", obj=actor)
+    audit.record(actor=actor, action=AuditAction.USER_TWO_FACTOR_DISABLED, obj=actor)
 
 
+class TwoFactorLocked(Exception):
+    """Too many wrong codes: the code step is closed for this user until the cool-off ends."""
+
+
+def is_locked(user: User) -> bool:
+    return TwoFactor.objects.filter(user=user, locked_until__gt=timezone.now()).exists()
+
+
+@transaction.atomic
 def two_factor_verify(*, user: User, code: str) -> bool:
-    """The login step: a current TOTP code (never one already used) or an unused recovery code."""
-    two_factor = TwoFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
+    """The login step: a current TOTP code (never one already used) or an unused recovery code.
+
+    The user's row stays locked from the lock check to the count, so parallel guesses are taken one
+    at a time: the limit is exact, and once it is reached no code is even looked at.
+    """
+    two_factor = TwoFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     if two_factor is None:
         return False
+    now = timezone.now()
+    if two_factor.locked_until is not None:
+        if two_factor.locked_until > now:
+            raise TwoFactorLocked
+        two_factor.locked_until, two_factor.failed_attempts = None, 0  # the cool-off is over
+    accepted = _check_code(two_factor, user, code)
+    if accepted:
+        two_factor.failed_attempts = 0
+    else:
+        two_factor.failed_attempts += 1
+        if two_factor.failed_attempts >= settings.AXES_FAILURE_LIMIT:
+            two_factor.locked_until = now + settings.AXES_COOLOFF_TIME
+            audit.record(actor=user, action=AuditAction.USER_TWO_FACTOR_LOCKED, obj=user)
+    two_factor.save(update_fields=["failed_attempts", "locked_until"])
+    return accepted
+
+
+def _check_code(two_factor: TwoFactor, user: User, code: str) -> bool:
     step = matching_step(two_factor.secret, code)
     if step is not None:
         accepted = _accept_step(two_factor, step)
         if accepted:
-            audit.record(actor=user, action="user.2fa_passed", obj=user)
+            audit.record(actor=user, action=AuditAction.USER_TWO_FACTOR_PASSED, obj=user)
         return accepted
     used = RecoveryCode.objects.filter(
         user=user, code_hash=hash_recovery_code(code), used_at__isnull=True
     ).update(used_at=timezone.now())
     if used:
-        audit.record(actor=user, action="user.2fa_recovery_code_used", obj=user)
+        audit.record(actor=user, action=AuditAction.USER_TWO_FACTOR_RECOVERY_CODE_USED, obj=user)
     return bool(used)
 
 

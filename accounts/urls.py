@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from . import views
 from .auth_views import LoginTwoFactorView, PanelLoginView, VerifyLinkView
 from .choices import Channel
-from .forms import PanelPasswordResetForm
+from .forms import PanelPasswordResetForm, PanelResetPasswordForm
 
 app_name = "accounts"
 
@@ -28,7 +28,9 @@ urlpatterns = [
     path(
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete")
+            form_class=PanelResetPasswordForm,
+            post_reset_login=False,  # the reset proves the mailbox, not the second factor
+            success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),
@@ -72,8 +74,8 @@ urlpatterns = [
     path("my-account/users/add/", views.UserEditView.as_view(), name="user_add"),
     path("my-account/users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit"),
     path("my-account/users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),
-    path("my-account/users/<int:pk>/disable/", views.UserActiveView.as_view(), name="user_disable"),
-    path("my-account/users/<int:pk>/enable/", views.UserActiveView.as_view(enable=True), name="user_enable"),
+    path("my-account/users/<int:pk>/disable/", views.UserDisableView.as_view(), name="user_disable"),
+    path("my-account/users/<int:pk>/enable/", views.UserEnableView.as_view(), name="user_enable"),
     path("my-account/users/<int:pk>/delete/", views.UserDeleteView.as_view(), name="user_delete"),
     path("my-account/groups/", views.GroupListView.as_view(), name="group_list"),
     path("my-account/groups/add/", views.GroupEditView.as_view(), name="group_add"),

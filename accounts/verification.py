@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from connexcs import audit
+from connexcs import audit, outbox
+from connexcs.choices import AuditAction
 from connexcs.hosts import panel_link
 
 from . import mail, sms
 from .choices import Channel
 from .models import AccountSettings, User, VerificationCode
+from .tasks import send_verification_code as send_verification_code_task
 
+CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)  # at most one code a minute...
@@ -66,7 +69,7 @@ def user_set_mobile(*, actor: User, user: User, mobile: str) -> User:
         user.save(update_fields=["mobile", "mobile_verified_at"])
     audit.record(
         actor=actor,
-        action="user.mobile_set",
+        action=AuditAction.USER_MOBILE_SET,
         obj=user,
         before=before,
         after=audit.snapshot(user, ["mobile", "mobile_verified_at"]),
@@ -77,8 +80,6 @@ def user_set_mobile(*, actor: User, user: User, mobile: str) -> User:
 @transaction.atomic
 def verification_send(*, actor: User, channel: str) -> VerificationCode:
     """Issue a new code for the actor's own email or mobile; a worker sends it."""
-    from .tasks import send_verification_code
-
     user = User.objects.select_for_update().get(pk=actor.pk)  # serialises double clicks
     target = target_of(user, channel)
     if not target:
@@ -96,7 +97,7 @@ def verification_send(*, actor: User, channel: str) -> VerificationCode:
     if recent.count() >= MAX_PER_HOUR:
         raise ValidationError({"code": "Too many codes were sent in the last hour. Please try again later."})
     VerificationCode.objects.filter(user=user, channel=channel, used_at__isnull=True).update(superseded=True)
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row = VerificationCode.objects.create(
         user=user,
         channel=channel,
@@ -106,8 +107,8 @@ def verification_send(*, actor: User, channel: str) -> VerificationCode:
         created_at=now,
         expires_at=now + CODE_LIFETIME,
     )
-    audit.record(actor=actor, action=f"user.{channel}_code_sent", obj=user, note=f"to {target}")
-    transaction.on_commit(lambda: send_verification_code.delay(row.pk))
+    audit.record(actor=actor, action=AuditAction(f"user.{channel}_code_sent"), obj=user, note=f"to {target}")
+    outbox.enqueue(send_verification_code_task, row.pk)
     return row
 
 
@@ -133,8 +134,10 @@ def verification_deliver(*, code_id: int) -> None:
             sms.send_sms(
                 to=row.target, body=f"Your connexcs verification code is {code}", sender=settings_row.sms_from
             )
-    except (sms.SmsError, OSError) as exc:
+    except sms.SmsError as exc:
         error = str(exc)[:500]
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        error = (mail.describe_failure(exc) if row.channel == Channel.EMAIL else str(exc))[:500]
     # The page shows a sending error so the person can fix their number and send again.
     VerificationCode.objects.filter(pk=row.pk).update(sent_at=timezone.now(), send_error=error)
     if error:
@@ -184,8 +187,8 @@ def _problem(row: VerificationCode | None, code: str) -> str | None:
         return "Too many wrong attempts. Click Send Verification Code to get a new one."
     if row.target != target_of(row.user, row.channel):
         return f"That code was sent to {row.target}, which is no longer yours on this account."
-    if not (len(code) == 6 and code.isdigit()):
-        return "Enter the 6-digit code."
+    if not (len(code) == CODE_DIGITS and code.isdigit()):
+        return f"Enter the {CODE_DIGITS}-digit code."
     return None
 
 
@@ -200,7 +203,7 @@ def _mark_verified(*, row: VerificationCode, actor) -> User:
     user.save(update_fields=[field])
     audit.record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=f"user.{row.channel}_verified",
+        action=AuditAction(f"user.{row.channel}_verified"),
         obj=user,
         note=row.target,
     )

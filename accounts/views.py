@@ -3,20 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from connexcs.permissions import AreaPermissionMixin, can
+from connexcs.tabs import ViewTab
 from connexcs.views import (
     BreadcrumbMixin,
+    ObjectActionView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     ServiceFormMixin,
     StaffView,
+    TabsMixin,
     add_service_errors,
 )
 
@@ -26,32 +29,21 @@ from .filters import GroupFilterSet, UserFilterSet
 from .models import AccountSettings, PermissionGroup, User, VerificationCode
 from .tables import GroupTable, UserTable
 
-# (label, url name, needs the Account area)
-TABS = [
-    ("Config", "accounts:my_account", True),
-    ("Current User", "accounts:profile", False),
-    ("Security", "accounts:two_factor", False),
-    ("SMTP", "accounts:smtp", True),
-    ("Users", "accounts:user_list", True),
-    ("Groups", "accounts:group_list", True),
-]
 
+class MyAccountMixin(BreadcrumbMixin, TabsMixin):
+    """A page under Setup > My Account. Its tabs are declared on the views below; a tab whose view
+    needs the Account area is offered only to people who have it."""
 
-class MyAccountMixin(BreadcrumbMixin):
-    active_tab = ""
+    tab_group = "accounts.my_account"
+
+    def get_tab_kwargs(self):
+        return {}
 
     def get_breadcrumbs(self):
-        crumbs = [("My Account", reverse("accounts:my_account"))]
+        # Without the Account area, My Account's Config page would refuse them; no link to it.
+        home = reverse("accounts:my_account") if can(self.request.user, Area.ACCOUNT) else None
+        crumbs = [("My Account", home)]
         return [*crumbs, (self.get_title(), None)] if self.get_title() != "My Account" else crumbs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["tabs"] = [
-            (label, reverse(name)) for label, name, guarded in TABS if not guarded or can(user, Area.ACCOUNT)
-        ]
-        context["active_tab"] = self.active_tab
-        return context
 
 
 class SelfServiceMixin(LoginRequiredMixin):
@@ -69,9 +61,9 @@ class AccountView(MyAccountMixin, StaffView):
 
 
 class ConfigView(AccountView):
+    tab = ViewTab("Config", "accounts:my_account", weight=10)
     template_name = "accounts/config.html"
     title = "My Account"
-    active_tab = "Config"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,9 +88,6 @@ class SettingsEditView(MyAccountMixin, ObjectEditView):
     def get_title(self):
         return self.title
 
-    def get_success_url(self):
-        return reverse(self.success_url_name)
-
 
 class CompanyEditView(SettingsEditView):
     form = forms.CompanyForm
@@ -116,9 +105,9 @@ class GeneralEditView(SettingsEditView):
 
 
 class SmtpView(AccountView):
+    tab = ViewTab("SMTP", "accounts:smtp", weight=40)
     template_name = "accounts/smtp.html"
     title = "SMTP Details"
-    active_tab = "SMTP"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,9 +118,16 @@ class SmtpView(AccountView):
 
 class SmtpEditView(SettingsEditView):
     form = forms.SmtpForm
+    service = services.account_smtp_update
     title = "Edit SMTP Details"
     active_tab = "SMTP"
     success_url_name = "accounts:smtp"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Where reset links are mailed decides who can take over an account: Administrators only.
+        if request.user.is_authenticated and not request.user.is_admin:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SmtpTestEmailView(AreaPermissionMixin, View):
@@ -156,9 +152,9 @@ class SmtpTestMobileView(AreaPermissionMixin, View):
 
 
 class ProfileView(SelfServiceMixin, MyAccountMixin, TemplateView):
+    tab = ViewTab("Current User", "accounts:profile", weight=20)
     template_name = "accounts/profile.html"
     title = "Current User"
-    active_tab = "Current User"
 
 
 class SelfFormView(SelfServiceMixin, MyAccountMixin, ServiceFormMixin, FormView):
@@ -198,9 +194,9 @@ class PasswordChangeView(SelfFormView):
 
 
 class TwoFactorView(SelfServiceMixin, MyAccountMixin, TemplateView):
+    tab = ViewTab("Security", "accounts:two_factor", weight=30)
     template_name = "accounts/two_factor.html"
     title = "Two Factor Authentication"
-    active_tab = "Security"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -249,6 +245,7 @@ class TwoFactorEnableView(SelfServiceMixin, MyAccountMixin, FormView):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         self.request.session.cycle_key()
+        two_factor.mark_verified(self.request.session)
         self.request.session.pop(two_factor_session_flag(), None)
         self.request.session["recovery_codes"] = codes
         messages.success(self.request, "Two factor authentication is on.")
@@ -279,7 +276,7 @@ class UserListView(MyAccountMixin, ObjectListView):
     table = UserTable
     filterset = UserFilterSet
     title = "Users"
-    active_tab = "Users"
+    tab = ViewTab("Users", "accounts:user_list", weight=50)
     template_name = "accounts/list.html"
     add_url_name = "accounts:user_add"
     add_label = "Add User"
@@ -292,22 +289,12 @@ class UserEditView(MyAccountMixin, ObjectEditView):
     active_tab = "Users"
     template_name = "accounts/edit.html"
 
+    create_service = services.user_create
+    update_service = services.user_update
+    success_url_name = "accounts:user_list"
+
     def get_form_class(self):
         return forms.UserEditForm if self.object is not None else forms.UserCreateForm
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.object is not None:
-            kwargs["instance"] = self.object
-        return kwargs
-
-    def call_service(self, form):
-        if self.object is None:
-            return services.user_create(actor=self.request.user, **form.cleaned_data)
-        return services.user_update(actor=self.request.user, instance=self.object, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("accounts:user_list")
 
 
 class UserPasswordView(MyAccountMixin, ObjectEditView):
@@ -318,35 +305,32 @@ class UserPasswordView(MyAccountMixin, ObjectEditView):
     template_name = "accounts/edit.html"
     success_message = "Password changed."
 
+    update_service = services.user_set_password
+    success_url_name = "accounts:user_list"
+
     def get_title(self):
         return f"Change Password of {self.object}"
 
-    def call_service(self, form):
-        return services.user_set_password(
-            actor=self.request.user, instance=self.object, password=form.cleaned_data["password"]
-        )
-
-    def get_success_url(self):
-        return reverse("accounts:user_list")
+    def get_service_kwargs(self, form):
+        return {"instance": self.object, "password": form.cleaned_data["password"]}
 
 
-class UserActiveView(AreaPermissionMixin, View):
-    """POST: disable (ending their sessions) or enable a user."""
+class UserDisableView(ObjectActionView):
+    """Disable a user, ending their sessions."""
 
     area = Area.ACCOUNT
-    enable = False
+    queryset = User.objects.all()
+    service = services.user_disable
+    success_message = "Disabled {obj}."
+    success_url_name = "accounts:user_list"
 
-    def post(self, request, pk):
-        user = get_object_or_404(User, pk=pk)
-        service = services.user_enable if self.enable else services.user_disable
-        try:
-            service(actor=request.user, instance=user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"{'Enabled' if self.enable else 'Disabled'} {user}.")
-        return redirect("accounts:user_list")
+    def get_success_url_kwargs(self):
+        return {}
+
+
+class UserEnableView(UserDisableView):
+    service = services.user_enable
+    success_message = "Enabled {obj}."
 
 
 class UserDeleteView(MyAccountMixin, ObjectDeleteView):
@@ -366,7 +350,7 @@ class GroupListView(MyAccountMixin, ObjectListView):
     table = GroupTable
     filterset = GroupFilterSet
     title = "Groups"
-    active_tab = "Groups"
+    tab = ViewTab("Groups", "accounts:group_list", weight=60)
     template_name = "accounts/list.html"
     add_url_name = "accounts:group_add"
     add_label = "Add Group"
@@ -380,18 +364,13 @@ class GroupEditView(MyAccountMixin, ObjectEditView):
     active_tab = "Groups"
     template_name = "accounts/group_edit.html"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
+    create_service = services.group_create
+    update_service = services.group_update
+    success_url_name = "accounts:group_list"
 
-    def call_service(self, form):
-        if self.object is None:
-            return services.group_create(actor=self.request.user, **form.service_kwargs())
-        return services.group_update(actor=self.request.user, instance=self.object, **form.service_kwargs())
-
-    def get_success_url(self):
-        return reverse("accounts:group_list")
+    def get_service_kwargs(self, form):
+        kwargs = form.service_kwargs()
+        return {**kwargs, "instance": self.object} if self.object is not None else kwargs
 
 
 class GroupDeleteView(MyAccountMixin, ObjectDeleteView):

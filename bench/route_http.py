@@ -4,10 +4,15 @@ Builds its own database (BENCH_DATABASE_URL, default postgres:///connexcs_bench)
 100,000-prefix customer card, three carriers, one IP-authenticated customer and an API token,
 starts gunicorn, warms both workers, runs wrk with a Lua script POSTing varied numbers, then
 publishes a new card revision and measures how long until every answer shows the new price.
-Prints one JSON line: requests, rps, p50_ms, p99_ms, errors, publish_write_s, publish_visible_s.
+A bare WSGI app answering fixed JSON (bench/bare_wsgi.py) runs beside ours under the same gunicorn
+settings; wrk loads them in turns (ROUNDS times each), so one run gives ours, the baseline and their
+ratio (medians over the rounds).
+Prints one JSON line: requests, rps, p50_ms, p99_ms, errors, baseline_rps, baseline_p99_ms, ratio,
+publish_write_s, publish_visible_s.
 Run: .venv/bin/python bench/route_http.py   (needs /usr/bin/wrk)
 Knobs: BENCH_APP (routing.wsgi | connexcs.wsgi), BENCH_WORKER_CLASS (gthread | sync),
-BENCH_CONNECTIONS (8), BENCH_WRK_THREADS (2), BENCH_DURATION (15s).
+BENCH_CONNECTIONS (8), BENCH_WRK_THREADS (2), BENCH_DURATION (5s per round),
+BENCH_ROUNDS (3), BENCH_REDIS_URL (redis://localhost:6379/13).
 """
 
 import json
@@ -21,18 +26,21 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres:///connexcs_bench")
 DB_NAME = BENCH_DB.rsplit("/", 1)[-1]
 PREFIXES = 100_000
-DURATION = os.environ.get("BENCH_DURATION", "15s")
+DURATION = os.environ.get("BENCH_DURATION", "5s")  # per round and per app
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")  # keeps connections alive
 IP = "198.51.100.7"
 # routing.wsgi serves the API path without Django's request cycle; connexcs.wsgi is the plain panel app.
 APP = os.environ.get("BENCH_APP", "routing.wsgi")
+BASELINE_APP = "bench.bare_wsgi"  # fixed JSON, no Django: what gunicorn and the network alone cost
 ENV = {
     **os.environ,
     "DATABASE_URL": BENCH_DB,
@@ -45,6 +53,9 @@ ENV = {
         "FIELD_ENCRYPTION_KEYS", "RBML506CZtxKvnpcZRdbO1tTK3leQbpWa943wnBglbY="
     ),
     "LOG_LEVEL": "WARNING",
+    # A Redis database of its own: a shared one carries other processes' version bumps, and every
+    # bump makes both workers reload mid-run.
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/13"),
 }
 
 
@@ -186,8 +197,8 @@ def to_ms(text):
 def parse_wrk(out):
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = to_ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = to_ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
     errors = 0
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if socket_errors:
@@ -198,18 +209,11 @@ def parse_wrk(out):
     return {"requests": requests, "rps": round(rps), "p50_ms": p50, "p99_ms": p99, "errors": errors}
 
 
-def main():
-    rng = random.Random(11)
-    fresh_database()
-    django_setup()
-    card, prefixes, carriers, token = seed(rng)
-    numbers = [p + "".join(rng.choices("0123456789", k=12 - len(p))) for p in rng.sample(prefixes, 2000)]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/api/v1/route"
-    gunicorn = subprocess.Popen(
+def start(app, port):
+    return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "connexcs.wsgi",
+            app,
             "-w",
             "2",
             "-b",
@@ -218,65 +222,114 @@ def main():
             "warning",
             "--worker-class",
             WORKER_CLASS,
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=ENV,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                # Several calls so both workers have compiled the card before wrk starts.
-                if all(post(url, token, numbers[i])["code"] == 200 for i in range(20)):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(lua_script(token, numbers))
-        out = subprocess.run(
-            [
-                "/usr/bin/wrk",
-                f"-t{WRK_THREADS}",
-                f"-c{CONNECTIONS}",
-                f"-d{DURATION}",
-                "--latency",
-                "-s",
-                script.name,
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        os.unlink(script.name)
-        try:
-            figures = parse_wrk(out)
-        except (AttributeError, ValueError):
-            sys.exit(f"could not read wrk's output:\n{out}")
-        bad = re.search(r"bad=(\d+)", out)
-        figures["errors"] += int(bad.group(1)) if bad else 0
 
-        # Publish a whole new 100k revision at a new price; time until 20 answers in a row carry it.
-        probe = numbers[0]
-        started = time.monotonic()
-        publish(card, prefixes, carriers, rate="0.0200")
-        published = time.monotonic()
-        streak = 0
-        while streak < 20 and time.monotonic() - published < 30:
-            streak = streak + 1 if post(url, token, probe).get("rate") == "0.020000" else 0
-            if streak == 0:
-                time.sleep(0.01)
-        figures["publish_write_s"] = round(published - started, 3)
-        figures["publish_visible_s"] = round(time.monotonic() - published, 3)
-        figures["prefixes"] = len(prefixes)
-        figures["workers"] = 2
-        figures["app"] = APP
-        print(json.dumps(figures))
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def wait_ready(url, token, numbers, check):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            # Several calls so both workers are warm (and have compiled the card) before wrk starts.
+            if all(check(post(url, token, numbers[i])) for i in range(20)):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def load(url, token, numbers):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua_script(token, numbers))
+    out = subprocess.run(
+        [
+            "/usr/bin/wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    try:
+        figures = parse_wrk(out)
+    except (AttributeError, ValueError):
+        sys.exit(f"could not read wrk's output:\n{out}")
+    bad = re.search(r"bad=(\d+)", out)
+    figures["errors"] += int(bad.group(1)) if bad else 0
+    return figures
+
+
+def publish_visible(url, token, card, prefixes, carriers, probe):
+    """Publish a whole new 100k revision at a new price; time until 20 answers in a row carry it."""
+    started = time.monotonic()
+    publish(card, prefixes, carriers, rate="0.0200")
+    published = time.monotonic()
+    streak = 0
+    while streak < 20 and time.monotonic() - published < 30:
+        streak = streak + 1 if post(url, token, probe).get("rate") == "0.020000" else 0
+        if streak == 0:
+            time.sleep(0.01)
+    return round(published - started, 3), round(time.monotonic() - published, 3)
+
+
+def main():
+    rng = random.Random(11)
+    fresh_database()
+    django_setup()
+    card, prefixes, carriers, token = seed(rng)
+    numbers = [p + "".join(rng.choices("0123456789", k=12 - len(p))) for p in rng.sample(prefixes, 2000)]
+    ports = {BASELINE_APP: free_port(), APP: free_port()}
+    urls = {app: f"http://127.0.0.1:{port}/api/v1/route" for app, port in ports.items()}
+    servers = [start(app, port) for app, port in ports.items()]
+    try:
+        wait_ready(urls[BASELINE_APP], token, numbers, lambda answer: answer["code"] == 200)
+        wait_ready(urls[APP], token, numbers, lambda answer: answer["code"] == 200 and "rate" in answer)
+        # Baseline and ours take turns under the same load, so a busy machine slows both alike.
+        runs = {app: [] for app in urls}
+        for _ in range(ROUNDS):
+            for app, url in urls.items():
+                runs[app].append(load(url, token, numbers))
+        write_s, visible_s = publish_visible(urls[APP], token, card, prefixes, carriers, numbers[0])
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=20)
+        for server in servers:
+            stop(server)
+    base, ours = runs[BASELINE_APP], runs[APP]
+    figures = {
+        "requests": sum(r["requests"] for r in ours),
+        "rps": median(r["rps"] for r in ours),
+        "p50_ms": median(r["p50_ms"] for r in ours),
+        "p99_ms": median(r["p99_ms"] for r in ours),
+        "errors": sum(r["errors"] for r in ours),
+        "baseline_rps": median(r["rps"] for r in base),
+        "baseline_p99_ms": median(r["p99_ms"] for r in base),
+    }
+    figures.update(
+        ratio=round(figures["rps"] / figures["baseline_rps"], 2),
+        rounds=ROUNDS,
+        publish_write_s=write_s,
+        publish_visible_s=visible_s,
+        prefixes=len(prefixes),
+        workers=2,
+        worker_class=WORKER_CLASS,
+        app=APP,
+    )
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def main():
         for i in (1, 2, 3)
     }
     snap = Snapshot(
-        version=1,
+        versions={"db": 1},
         auth=AuthIndex([("198.51.100.7", AuthEntry(1, "", "IP 198.51.100.7", 0))]),
         sip_users={},
         customers={1: CustomerInfo(1, "Bench", "active", "USD", Decimal(100), Decimal(0))},

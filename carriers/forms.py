@@ -1,6 +1,6 @@
 from django import forms
 
-from customers.forms import ServiceValidatedModelForm
+from connexcs.forms import ServiceValidatedModelForm
 
 from .models import Carrier, Gateway
 

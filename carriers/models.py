@@ -2,10 +2,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from connexcs.dns import AddressKind, Transport
+from connexcs.dns import MAX_PORT, SIP_PORT, AddressKind, Transport
 from connexcs.money import CurrencyField
 
 from .choices import CarrierStatus
+
+# Seconds; the seeds' defaults for a new carrier.
+DEFAULT_FIRST_REPLY_TIMEOUT, DEFAULT_PDD_TIMEOUT, DEFAULT_RING_TIMEOUT = 3, 5, 60
 
 
 class Carrier(models.Model):
@@ -15,13 +18,19 @@ class Carrier(models.Model):
     channels = models.PositiveIntegerField(default=0, help_text="Concurrent calls; 0 means unlimited.")
     cps = models.PositiveIntegerField("CPS", default=0, help_text="Calls per second; 0 means unlimited.")
     first_reply_timeout = models.PositiveSmallIntegerField(
-        "First Reply Timeout (s)", default=3, validators=[MinValueValidator(1), MaxValueValidator(60)]
+        "First Reply Timeout (s)",
+        default=DEFAULT_FIRST_REPLY_TIMEOUT,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     pdd_timeout = models.PositiveSmallIntegerField(
-        "PDD Timeout (s)", default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
+        "PDD Timeout (s)",
+        default=DEFAULT_PDD_TIMEOUT,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     ring_timeout = models.PositiveSmallIntegerField(
-        "Ring Timeout (s)", default=60, validators=[MinValueValidator(1), MaxValueValidator(600)]
+        "Ring Timeout (s)",
+        default=DEFAULT_RING_TIMEOUT,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -35,6 +44,10 @@ class Carrier(models.Model):
     def get_absolute_url(self):
         return reverse("carriers:carrier_detail", kwargs={"pk": self.pk})
 
+    @property
+    def status_colour(self) -> str:
+        return CarrierStatus(self.status).colour
+
 
 class Gateway(models.Model):
     """A carrier's termination switch (its "IP Authentication" entry)."""
@@ -43,7 +56,7 @@ class Gateway(models.Model):
     address = models.CharField(max_length=255, help_text="IP, CIDR, host name or SRV record.")
     kind = models.CharField(max_length=4, choices=AddressKind.choices)
     port = models.PositiveIntegerField(
-        default=5060, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+        default=SIP_PORT, validators=[MinValueValidator(1), MaxValueValidator(MAX_PORT)]
     )
     protocol = models.CharField(max_length=3, choices=Transport.choices, default=Transport.UDP)
     weight = models.PositiveIntegerField(
@@ -62,7 +75,7 @@ class Gateway(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["carrier", "address", "port"], name="gateway_unique_per_carrier"),
             models.CheckConstraint(
-                condition=models.Q(port__gte=1, port__lte=65535), name="gateway_port_range"
+                condition=models.Q(port__gte=1, port__lte=MAX_PORT), name="gateway_port_range"
             ),
             models.CheckConstraint(condition=models.Q(weight__gte=1), name="gateway_weight_positive"),
         ]

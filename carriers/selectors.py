@@ -5,3 +5,10 @@ from .models import Carrier
 
 def carrier_list(*, actor) -> QuerySet[Carrier]:
     return Carrier.objects.annotate(gateway_count=Count("gateways")).order_by("name")
+
+
+def carrier_delete_refusal(carrier: Carrier) -> str:
+    """Why `carrier` may not be deleted, or "" when it may; carrier_delete enforces the same."""
+    if carrier.provider_cards.exists():
+        return f"{carrier} has provider rate cards, which must be kept; set its status to Inactive instead."
+    return ""

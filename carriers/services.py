@@ -3,13 +3,24 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from connexcs import audit, peers, versioning
-from connexcs.dns import AddressKind, Transport
+from connexcs.choices import AuditAction
+from connexcs.dns import SIP_PORT, AddressKind, Transport
 from connexcs.money import validate_currency
 from connexcs.peers import check_not_negative, check_port, clean_address
+from connexcs.unset import UNSET, given
 
+from . import selectors
 from .choices import CarrierStatus
-from .models import Carrier, Gateway
+from .models import (
+    DEFAULT_FIRST_REPLY_TIMEOUT,
+    DEFAULT_PDD_TIMEOUT,
+    DEFAULT_RING_TIMEOUT,
+    Carrier,
+    Gateway,
+)
+from .tasks import resolve_gateway as resolve_gateway_task
 
 CARRIER_FIELDS = (
     "name",
@@ -47,44 +58,92 @@ def _carrier_values(values: dict, *, exclude_pk=None) -> dict:
 
 
 @transaction.atomic
-def carrier_create(*, actor, name: str, currency: str, **fields) -> Carrier:
-    values = _carrier_values({"name": name, "currency": currency, **fields})
+def carrier_create(
+    *,
+    actor: User,
+    name: str,
+    currency: str,
+    status: str = CarrierStatus.ACTIVE,
+    channels: int = 0,
+    cps: int = 0,
+    first_reply_timeout: int = DEFAULT_FIRST_REPLY_TIMEOUT,
+    pdd_timeout: int = DEFAULT_PDD_TIMEOUT,
+    ring_timeout: int = DEFAULT_RING_TIMEOUT,
+) -> Carrier:
+    values = _carrier_values(
+        {
+            "name": name,
+            "currency": currency,
+            "status": status,
+            "channels": channels,
+            "cps": cps,
+            "first_reply_timeout": first_reply_timeout,
+            "pdd_timeout": pdd_timeout,
+            "ring_timeout": ring_timeout,
+        }
+    )
     carrier = Carrier.objects.create(
         **{k: v for k, v in values.items() if k in CARRIER_FIELDS and v is not None}
     )
-    audit.record(actor=actor, action="carrier.create", obj=carrier, after=audit.snapshot(carrier))
+    audit.record(actor=actor, action=AuditAction.CARRIER_CREATE, obj=carrier, after=audit.snapshot(carrier))
     versioning.bump("routing")
     return carrier
 
 
 @transaction.atomic
-def carrier_update(*, actor, instance: Carrier, **fields) -> Carrier:
+def carrier_update(
+    *,
+    actor: User,
+    instance: Carrier,
+    name: str = UNSET,
+    currency: str = UNSET,
+    status: str = UNSET,
+    channels: int | None = UNSET,
+    cps: int | None = UNSET,
+    first_reply_timeout: int | None = UNSET,
+    pdd_timeout: int | None = UNSET,
+    ring_timeout: int | None = UNSET,
+) -> Carrier:
+    """Change the fields passed; the others (and any passed as None, an empty form field) are kept."""
     carrier = Carrier.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(carrier)
     values = {f: getattr(carrier, f) for f in CARRIER_FIELDS}
-    values.update({k: v for k, v in fields.items() if k in CARRIER_FIELDS and v is not None})
+    changes = given(
+        name=name,
+        currency=currency,
+        status=status,
+        channels=channels,
+        cps=cps,
+        first_reply_timeout=first_reply_timeout,
+        pdd_timeout=pdd_timeout,
+        ring_timeout=ring_timeout,
+    )
+    values.update({k: v for k, v in changes.items() if v is not None})
     values = _carrier_values(values, exclude_pk=carrier.pk)
     for field, value in values.items():
         setattr(carrier, field, value)
     carrier.save()
     audit.record(
-        actor=actor, action="carrier.update", obj=carrier, before=before, after=audit.snapshot(carrier)
+        actor=actor,
+        action=AuditAction.CARRIER_UPDATE,
+        obj=carrier,
+        before=before,
+        after=audit.snapshot(carrier),
     )
     versioning.bump("routing")
     return carrier
 
 
 @transaction.atomic
-def carrier_delete(*, actor, instance: Carrier) -> None:
+def carrier_delete(*, actor: User, instance: Carrier) -> None:
     """Delete a carrier with its gateways; never one that rate cards still price."""
     carrier = Carrier.objects.select_for_update().get(pk=instance.pk)
-    if carrier.provider_cards.exists():
-        raise ValidationError(
-            f"{carrier} has provider rate cards, which must be kept; set its status to Inactive instead."
-        )
+    refusal = selectors.carrier_delete_refusal(carrier)
+    if refusal:
+        raise ValidationError(refusal)
     before = audit.snapshot(carrier)
     before["gateways"] = [str(g) for g in carrier.gateways.all()]
-    audit.record(actor=actor, action="carrier.delete", obj=carrier, before=before)
+    audit.record(actor=actor, action=AuditAction.CARRIER_DELETE, obj=carrier, before=before)
     carrier.delete()
     versioning.bump("routing")
 
@@ -113,18 +172,16 @@ def _gateway_values(values: dict, *, carrier: Carrier, exclude_pk=None) -> dict:
 
 
 def _enqueue_resolution(gateway: Gateway) -> None:
-    from .tasks import resolve_gateway
-
-    peers.enqueue_resolution(gateway, resolve_gateway)
+    peers.enqueue_resolution(gateway, resolve_gateway_task)
 
 
 @transaction.atomic
 def gateway_create(
     *,
-    actor,
+    actor: User,
     carrier: Carrier,
     address: str,
-    port: int = 5060,
+    port: int = SIP_PORT,
     protocol: str = Transport.UDP,
     weight: int = 1,
     enabled: bool = True,
@@ -137,23 +194,37 @@ def gateway_create(
     gateway = Gateway(carrier=carrier, **values)
     peers.reset_resolution(gateway)
     gateway.save()
-    audit.record(actor=actor, action="gateway.create", obj=gateway, after=audit.snapshot(gateway))
+    audit.record(actor=actor, action=AuditAction.GATEWAY_CREATE, obj=gateway, after=audit.snapshot(gateway))
     _enqueue_resolution(gateway)
     versioning.bump("routing")
     return gateway
 
 
 @transaction.atomic
-def gateway_update(*, actor, instance: Gateway, **fields) -> Gateway:
+def gateway_update(
+    *,
+    actor: User,
+    instance: Gateway,
+    address: str = UNSET,
+    port: int = UNSET,
+    protocol: str = UNSET,
+    weight: int = UNSET,
+    enabled: bool = UNSET,
+) -> Gateway:
+    """Change the fields passed; the others keep their values."""
     gateway = Gateway.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(gateway)
     values = {k: getattr(gateway, k) for k in GATEWAY_FIELDS}
-    values.update({k: v for k, v in fields.items() if k in GATEWAY_FIELDS})
+    values.update(given(address=address, port=port, protocol=protocol, weight=weight, enabled=enabled))
     values = _gateway_values(values, carrier=gateway.carrier, exclude_pk=gateway.pk)
     address_changed = peers.apply_values(gateway, values)
     gateway.save()
     audit.record(
-        actor=actor, action="gateway.update", obj=gateway, before=before, after=audit.snapshot(gateway)
+        actor=actor,
+        action=AuditAction.GATEWAY_UPDATE,
+        obj=gateway,
+        before=before,
+        after=audit.snapshot(gateway),
     )
     if address_changed:
         _enqueue_resolution(gateway)
@@ -162,19 +233,19 @@ def gateway_update(*, actor, instance: Gateway, **fields) -> Gateway:
 
 
 @transaction.atomic
-def gateway_delete(*, actor, instance: Gateway) -> None:
-    audit.record(actor=actor, action="gateway.delete", obj=instance, before=audit.snapshot(instance))
+def gateway_delete(*, actor: User, instance: Gateway) -> None:
+    audit.record(
+        actor=actor, action=AuditAction.GATEWAY_DELETE, obj=instance, before=audit.snapshot(instance)
+    )
     instance.delete()
     versioning.bump("routing")
 
 
 def gateway_resolve(*, gateway_id: int) -> Gateway | None:
     """Look the gateway's name up in DNS (outside any transaction) and store what was found."""
-    return peers.resolve_and_store(Gateway, gateway_id, action="gateway.resolve")
+    return peers.resolve_and_store(Gateway, gateway_id, action=AuditAction.GATEWAY_RESOLVE)
 
 
 def gateway_queue_due_resolutions(*, older_than_seconds: int) -> int:
     """Queue a re-resolution of every host/SRV gateway not looked up for a while; returns how many."""
-    from .tasks import resolve_gateway
-
-    return peers.queue_due_resolutions(Gateway, resolve_gateway, older_than_seconds=older_than_seconds)
+    return peers.queue_due_resolutions(Gateway, resolve_gateway_task, older_than_seconds=older_than_seconds)

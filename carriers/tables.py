@@ -1,11 +1,15 @@
 import django_tables2 as tables
 
+from connexcs.columns import LimitColumn
+
 from .models import Carrier, Gateway
 
 
 class CarrierTable(tables.Table):
     name = tables.LinkColumn("carriers:carrier_detail", args=[tables.A("pk")])
     gateway_count = tables.Column(verbose_name="Gateways", attrs={"td": {"class": "text-end"}})
+    channels = LimitColumn()
+    cps = LimitColumn(verbose_name="CPS")
 
     class Meta:
         model = Carrier

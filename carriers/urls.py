@@ -11,7 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.CarrierEditView.as_view(), name="carrier_edit"),
     path("<int:pk>/delete/", views.CarrierDeleteView.as_view(), name="carrier_delete"),
     path("<int:pk>/authentication/", views.CarrierAuthView.as_view(), name="carrier_auth"),
-    path("<int:carrier_pk>/gateways/add/", views.GatewayAddView.as_view(), name="gateway_add"),
+    path("<int:carrier_pk>/gateways/add/", views.GatewayEditView.as_view(), name="gateway_add"),
     path("<int:carrier_pk>/gateways/<int:pk>/edit/", views.GatewayEditView.as_view(), name="gateway_edit"),
     path(
         "<int:carrier_pk>/gateways/<int:pk>/delete/", views.GatewayDeleteView.as_view(), name="gateway_delete"

@@ -9,8 +9,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, _request):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, _request, _obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit log is append-only, for admins too

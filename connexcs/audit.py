@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from .choices import AuditAction
 from .fields import EncryptedTextField
 from .models import AuditEvent
 
@@ -40,12 +41,14 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
 ) -> AuditEvent:
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit action must be an AuditAction, not {action!r}")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,

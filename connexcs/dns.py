@@ -9,9 +9,14 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+import dns.exception
+import dns.resolver
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+
+SIP_PORT = 5060  # the well-known SIP port, the default for IP auth and gateways
+MAX_PORT = 65535
 
 
 class AddressKind(models.TextChoices):
@@ -77,8 +82,6 @@ class Resolution:
 
 
 def _resolver():
-    import dns.resolver
-
     configured = list(settings.DNS_NAMESERVERS)
     resolver = dns.resolver.Resolver(configure=not configured)
     if configured:
@@ -96,8 +99,6 @@ def _resolver():
 
 
 def _addresses(resolver, name: str) -> list[str]:
-    import dns.resolver
-
     found = []
     for rdtype in ("A", "AAAA"):
         try:
@@ -113,9 +114,6 @@ def resolve(kind: str, address: str) -> Resolution:
 
     Never raises for DNS failures: they come back as `error`, so the caller can flag the row.
     """
-    import dns.exception
-    import dns.resolver
-
     resolver = _resolver()
     try:
         if kind == AddressKind.SRV:

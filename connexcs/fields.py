@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db import models
 
 from . import crypto
@@ -10,7 +11,7 @@ class EncryptedTextField(models.TextField):
     lookup is needed.
     """
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value, _expression, _connection):
         if value is None or value == "":
             return value
         return crypto.decrypt(value)
@@ -24,8 +25,6 @@ class EncryptedTextField(models.TextField):
 
 def encrypted_fields():
     """Every (model, field) pair that stores an encrypted secret."""
-    from django.apps import apps
-
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):

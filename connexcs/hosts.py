@@ -12,6 +12,8 @@ from django.http import HttpResponseBadRequest
 from django.http.request import split_domain_port
 
 PANEL = "panel"
+# Site kinds served by their own URLconf (by dotted name, so the core imports no app).
+URLCONFS = {"portal": "portal.site_urls"}
 
 _resolvers: list[Callable[[str], str | None]] = []
 
@@ -45,6 +47,8 @@ class HostMiddleware:
         if kind is None:
             return HttpResponseBadRequest("Unknown host.", content_type="text/plain")
         request.site_kind = kind
+        if kind in URLCONFS:
+            request.urlconf = URLCONFS[kind]
         return self.get_response(request)
 
 

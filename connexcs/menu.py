@@ -17,6 +17,8 @@ class Item:
     url_name: str
     icon: str
     area: str | None = None
+    # Shown instead of hiding the item when the area is missing (one's own pages need no area).
+    fallback_url_name: str | None = None
 
 
 MENU: list[tuple[str | None, list[Item]]] = [
@@ -35,7 +37,7 @@ MENU: list[tuple[str | None, list[Item]]] = [
         [
             Item("Settings", "servers:server_list", "hdd-network", "server"),
             Item("Integrations", "portal:domain_list", "globe", "portal"),
-            Item("My Account", "accounts:my_account", "person-gear", "account"),
+            Item("My Account", "accounts:my_account", "person-gear", "account", "accounts:profile"),
         ],
     ),
 ]
@@ -65,10 +67,14 @@ def menu(request):
     for title, items in MENU:
         entries = []
         for item in items:
+            url_name = item.url_name
             if item.area and not can(user, item.area):
-                continue
-            url = _url(item.url_name)
-            active = bool(url) and (path == url if url == "/" else path.startswith(url))
+                if not item.fallback_url_name:
+                    continue
+                url_name = item.fallback_url_name
+            url = _url(url_name)
+            section_url = _url(item.url_name)
+            active = bool(url) and (path == url if url == "/" else path.startswith(section_url or url))
             entries.append(
                 {
                     "label": item.label,

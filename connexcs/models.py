@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .choices import AuditAction
+
 
 class AuditEvent(models.Model):
     """Who changed what: one row per service write, with the object's state before and after."""
@@ -11,7 +13,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_repr = models.CharField(max_length=255, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100, db_index=True, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=255, blank=True)
@@ -25,3 +27,30 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task written in the same transaction as the change that needs it (see connexcs.outbox)."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"
+
+
+class Version(models.Model):
+    """A change counter per cached data set (see connexcs.versioning); bumped after each commit."""
+
+    name = models.CharField(primary_key=True, max_length=64)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} v{self.value}"

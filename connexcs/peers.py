@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import audit, versioning
-from .dns import AddressKind, classify, needs_resolution, resolve
+from . import audit, outbox, versioning
+from .choices import AuditAction
+from .dns import MAX_PORT, AddressKind, classify, needs_resolution, resolve
 
 RESOLUTION_FIELDS = ["resolved_addresses", "resolve_error"]
 
@@ -22,8 +23,8 @@ def clean_address(address: str) -> tuple[str, str]:
 
 
 def check_port(port) -> int:
-    if port is None or not (1 <= int(port) <= 65535):
-        raise ValidationError({"port": "Port must be between 1 and 65535."})
+    if port is None or not (1 <= int(port) <= MAX_PORT):
+        raise ValidationError({"port": f"Port must be between 1 and {MAX_PORT}."})
     return int(port)
 
 
@@ -51,10 +52,10 @@ def apply_values(peer, values: dict) -> bool:
 
 def enqueue_resolution(peer, task) -> None:
     if needs_resolution(peer.kind):
-        transaction.on_commit(lambda: task.delay(peer.pk))
+        outbox.enqueue(task, peer.pk)
 
 
-def resolve_and_store(model, pk: int, *, action: str):
+def resolve_and_store(model, pk: int, *, action: AuditAction):
     """Look the peer's name up in DNS (outside any transaction) and store what was found.
 
     A changed answer is audited as `action` and bumps the routing version.

@@ -2,14 +2,36 @@
 
 Admins may do everything. Otherwise each of the user's groups has one level per area:
 Select says nothing, Allow grants (read, or read and write), and a Deny from any group wins.
+
+The vocabulary (areas, levels, access) lives in connexcs.choices. The rows that grant it live in the
+app that stores permission groups, which registers them with `register_grant_source`, so the core
+imports no app.
 """
+
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.choices import Access, Area, Level
+from .choices import Access, Area, Level
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+# user -> (area, level, access) rows from all of the user's groups.
+GrantSource = Callable[[object], Iterable[tuple[str, str, str]]]
+_grant_source: GrantSource | None = None
+
+
+def register_grant_source(source: GrantSource) -> None:
+    global _grant_source  # one process-wide hook, set once at app start-up
+    _grant_source = source
+
+
+def _grant_rows(user) -> Iterable[tuple[str, str, str]]:
+    if _grant_source is None:
+        raise ImproperlyConfigured("No permission grant source is registered (is accounts installed?).")
+    return _grant_source(user)
 
 
 def _grants(user) -> dict[str, tuple[bool, bool]]:
@@ -17,11 +39,8 @@ def _grants(user) -> dict[str, tuple[bool, bool]]:
     cached = getattr(user, "_area_grants", None)
     if cached is not None:
         return cached
-    from accounts.models import GroupPermission
-
     allowed_read, allowed_write, denied = set(), set(), set()
-    rows = GroupPermission.objects.filter(group__members=user).values_list("area", "level", "access")
-    for area, level, access in rows:
+    for area, level, access in _grant_rows(user):
         if level == Level.DENY:
             denied.add(area)
         elif level == Level.ALLOW:

@@ -23,6 +23,8 @@ PANEL_HOSTS = env.list("PANEL_HOSTS", default=["localhost", "127.0.0.1"])
 ALLOWED_HOSTS = ["*"]
 PANEL_URL = env.str("PANEL_URL", default="http://localhost:8000").rstrip("/")
 PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
+# Addresses besides loopback that may ask /portal/tls/ask (the Caddy host, if Caddy runs elsewhere).
+PORTAL_ASK_ALLOWED = env.list("PORTAL_ASK_ALLOWED", default=[])
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
 # Each process rebuilds its routing snapshot in a background thread when the routing version moves.
 ROUTING_BACKGROUND_RELOAD = env.bool("ROUTING_BACKGROUND_RELOAD", default=True)
@@ -31,9 +33,11 @@ ROUTING_BACKGROUND_RELOAD = env.bool("ROUTING_BACKGROUND_RELOAD", default=True)
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
 DNS_TIMEOUT = env.float("DNS_TIMEOUT", default=3.0)
 DNS_REFRESH_SECONDS = env.int("DNS_REFRESH_SECONDS", default=300)
+# The password `manage.py seed_demo` gives the demo users.
+DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="connexcs-demo")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.PanelAdminConfig",  # django.contrib.admin behind the panel's login and 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -123,6 +127,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field (it holds the email address)
+# Letter case must not give an attacker a fresh counter: `User@X` and `user@x` are one identity.
+AXES_USERNAME_CALLABLE = "accounts.auth_views.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
@@ -163,11 +169,23 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it ends, and put back if its worker process dies, so a crash never
+# loses a job. Redis hands an unacknowledged task out again after the visibility timeout; jobs claim
+# their row first, so a second delivery of a running job does nothing (see ratecards.services.jobs).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A rate-card job whose heartbeat is older than this is taken to have lost its worker.
+RATECARD_JOB_STALE_SECONDS = env.int("RATECARD_JOB_STALE_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
-    "refresh-sip-peer-dns": {"task": "customers.tasks.refresh_dns", "schedule": 60.0},
+    # Each app schedules its own periodic work (the core names no app's code, only these task names).
+    "customers-refresh-dns": {"task": "customers.tasks.refresh_dns", "schedule": 60.0},
+    "carriers-refresh-dns": {"task": "carriers.tasks.refresh_dns", "schedule": 60.0},
+    "recheck-portal-domains": {"task": "portal.tasks.recheck_domains", "schedule": 300.0},
+    "drain-outbox": {"task": "connexcs.tasks.drain_outbox", "schedule": 30.0},
+    "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

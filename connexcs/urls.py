@@ -5,9 +5,11 @@ from django.urls import include, path
 from .dashboard import DashboardView
 
 
-def healthz(request):
+def healthz(_request):
     return HttpResponse("ok", content_type="text/plain")
 
+
+handler403 = "connexcs.errors.permission_denied"
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
@@ -16,7 +18,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("carriers/", include("carriers.urls")),
     path("ratecards/", include("ratecards.urls")),
-    path("routing/", include("routing.urls")),
+    path("", include("routing.urls")),
     path("api/v1/", include("routing.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),

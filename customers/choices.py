@@ -7,6 +7,11 @@ class CustomerStatus(models.TextChoices):
     PENDING = "pending", "Pending Approval"
     PENALTY = "penalty", "Penalty"
 
+    @property
+    def colour(self) -> str:
+        """Bootstrap colour of the status badge."""
+        return {"active": "success", "penalty": "danger"}.get(self.value, "secondary")
+
 
 class Direction(models.TextChoices):
     # From the customer switch's point of view, as the reference docs word it.

@@ -21,7 +21,7 @@ class CustomerFilterSet(django_filters.FilterSet):
         model = Customer
         fields = ["name", "status", "currency", "balance_state"]
 
-    def filter_balance_state(self, queryset, name, value):
+    def filter_balance_state(self, queryset, _name, value):
         return selectors.with_credit(queryset, has_credit=value == "in")
 
 

@@ -1,22 +1,12 @@
+import uuid
+
 from django import forms
 
+from connexcs.forms import ServiceValidatedModelForm
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES
 
 from .choices import PaymentStatus
 from .models import Contact, Customer, IPAuth
-
-
-class ServiceValidatedModelForm(forms.ModelForm):
-    """Field checks only; uniqueness and cross-row rules are the service's job (one place)."""
-
-    def validate_unique(self):
-        pass
-
-    def _post_clean(self):
-        # The form's instance is a scratch copy; constraint checks here would run on the raw
-        # (not yet canonical) values and report on no field, so leave them to the service.
-        self.instance.validate_constraints = lambda exclude=None: None
-        super()._post_clean()
 
 
 class CustomerAddForm(ServiceValidatedModelForm):
@@ -76,9 +66,15 @@ class SIPUserEditForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    # A new key each time the form is shown, so a double click or a retried POST books one payment.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     description = forms.CharField(max_length=255)
     amount = forms.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
     status = forms.ChoiceField(choices=PaymentStatus.choices, initial=PaymentStatus.PENDING)
+
+    def clean_idempotency_key(self):
+        # A POST from outside the form (no key) is a new payment each time.
+        return self.cleaned_data.get("idempotency_key") or uuid.uuid4()
 
 
 class PaymentStatusForm(forms.Form):

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from connexcs.dns import AddressKind, Transport
+from connexcs.dns import MAX_PORT, SIP_PORT, AddressKind, Transport
 from connexcs.fields import EncryptedTextField
 from connexcs.money import ZERO, CurrencyField, amount_field
 
@@ -55,6 +55,10 @@ class Customer(models.Model):
     def get_absolute_url(self):
         return reverse("customers:customer_detail", kwargs={"pk": self.pk})
 
+    @property
+    def status_colour(self) -> str:
+        return CustomerStatus(self.status).colour
+
 
 class Contact(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
@@ -91,7 +95,7 @@ class IPAuth(ResolvedAddressMixin):
     direction = models.CharField(max_length=7, choices=Direction.choices, default=Direction.INBOUND)
     protocol = models.CharField(max_length=3, choices=Transport.choices, default=Transport.UDP)
     port = models.PositiveIntegerField(
-        default=5060, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+        default=SIP_PORT, validators=[MinValueValidator(1), MaxValueValidator(MAX_PORT)]
     )
     channels = models.PositiveIntegerField(default=0, help_text="0 means unlimited.")
     cps = models.PositiveIntegerField("Flow Speed (CPS)", default=0, help_text="0 means unlimited.")
@@ -114,7 +118,7 @@ class IPAuth(ResolvedAddressMixin):
                 name="ipauth_inbound_address_prefix_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(port__gte=1, port__lte=65535), name="ipauth_port_range"
+                condition=models.Q(port__gte=1, port__lte=MAX_PORT), name="ipauth_port_range"
             ),
         ]
 
@@ -153,11 +157,15 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Generated when the Add Payment form is shown; a second POST of that form finds this row
+    # instead of booking the money twice. Empty for payments made without a form.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="payment_idempotency_key_unique"),
         ]
 
     def __str__(self):

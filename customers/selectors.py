@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce
 
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO
 
-from .models import Customer, LedgerEntry
+from .choices import PaymentStatus
+from .models import Customer, LedgerEntry, Payment
 
 _MONEY = DecimalField(max_digits=AMOUNT_DIGITS + 4, decimal_places=AMOUNT_PLACES)
 
@@ -46,5 +47,19 @@ def customer_list(*, actor) -> QuerySet[Customer]:
     return with_balance(Customer.objects.all())
 
 
-def customer_get(*, actor, pk) -> Customer:
-    return with_balance(Customer.objects.all()).get(pk=pk)
+def payment_balance_change(payment: Payment, status: str) -> Decimal:
+    """How much the customer's balance moves if `payment` gets `status`: only Complete counts."""
+    booked = payment.amount if payment.status == PaymentStatus.COMPLETE else ZERO
+    wanted = payment.amount if status == PaymentStatus.COMPLETE else ZERO
+    return wanted - booked
+
+
+def customer_delete_refusal(customer: Customer) -> str:
+    """Why `customer` may not be deleted, or "" when it may; customer_delete enforces the same."""
+    if customer.ledger_entries.exists() or customer.payments.exists():
+        return f"{customer} has payments or charges, which must be kept; set its status to Inactive instead."
+    if customer.ingress_routes.exists():
+        return (
+            f"{customer} still has ingress routes; delete them first, or set its status to Inactive instead."
+        )
+    return ""

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
@@ -9,15 +10,21 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
+from accounts.models import User
 from connexcs import audit, peers, versioning
+from connexcs.choices import AuditAction
+from connexcs.dns import SIP_PORT, Transport
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO, validate_currency
 from connexcs.peers import check_not_negative, check_port, clean_address
+from connexcs.unset import UNSET, given
 
+from . import selectors
 from .choices import CustomerStatus, Direction, LedgerKind, PaymentStatus
 from .models import Contact, Customer, IPAuth, LedgerEntry, Payment, SIPUser
+from .tasks import resolve_ipauth as resolve_ipauth_task
 
 CUSTOMER_FIELDS = (
     "name",
@@ -93,21 +100,77 @@ def _check_name_free(name: str, exclude_pk=None) -> None:
 
 
 @transaction.atomic
-def customer_create(*, actor, name: str, currency: str, **fields) -> Customer:
-    values = _customer_values({"name": name, "currency": currency, **fields})
+def customer_create(
+    *,
+    actor: User,
+    name: str,
+    currency: str,
+    status: str = CustomerStatus.ACTIVE,
+    debit_limit: Decimal = ZERO,
+    channels: int = 0,
+    cps: int = 0,
+    tax_percent: Decimal = ZERO,
+    minimum_payment: Decimal = ZERO,
+    daily_spend_limit: Decimal | None = None,
+    portal_access: bool = False,
+) -> Customer:
+    values = _customer_values(
+        {
+            "name": name,
+            "currency": currency,
+            "status": status,
+            "debit_limit": debit_limit,
+            "channels": channels,
+            "cps": cps,
+            "tax_percent": tax_percent,
+            "minimum_payment": minimum_payment,
+            "daily_spend_limit": daily_spend_limit,
+            "portal_access": portal_access,
+        }
+    )
     _check_name_free(values["name"])
     customer = Customer.objects.create(**{k: v for k, v in values.items() if k in CUSTOMER_FIELDS})
-    audit.record(actor=actor, action="customer.create", obj=customer, after=audit.snapshot(customer))
+    audit.record(
+        actor=actor, action=AuditAction.CUSTOMER_CREATE, obj=customer, after=audit.snapshot(customer)
+    )
     versioning.bump("routing")
     return customer
 
 
 @transaction.atomic
-def customer_update(*, actor, instance: Customer, **fields) -> Customer:
+def customer_update(
+    *,
+    actor: User,
+    instance: Customer,
+    name: str = UNSET,
+    currency: str = UNSET,
+    status: str = UNSET,
+    debit_limit: Decimal = UNSET,
+    channels: int = UNSET,
+    cps: int = UNSET,
+    tax_percent: Decimal = UNSET,
+    minimum_payment: Decimal = UNSET,
+    daily_spend_limit: Decimal | None = UNSET,
+    portal_access: bool = UNSET,
+) -> Customer:
+    """Change the fields passed; the others keep their values."""
     customer = Customer.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(customer)
     values = {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
-    values.update({k: v for k, v in fields.items() if k in CUSTOMER_FIELDS})
+    values.update(
+        given(
+            name=name,
+            currency=currency,
+            status=status,
+            debit_limit=debit_limit,
+            channels=channels,
+            cps=cps,
+            tax_percent=tax_percent,
+            minimum_payment=minimum_payment,
+            daily_spend_limit=daily_spend_limit,
+            portal_access=portal_access,
+        )
+    )
     values = _customer_values(values)
     _check_name_free(values["name"], exclude_pk=customer.pk)
     if values["currency"] != customer.currency and customer.ledger_entries.exists():
@@ -118,29 +181,28 @@ def customer_update(*, actor, instance: Customer, **fields) -> Customer:
         setattr(customer, field, value)
     customer.save()
     audit.record(
-        actor=actor, action="customer.update", obj=customer, before=before, after=audit.snapshot(customer)
+        actor=actor,
+        action=AuditAction.CUSTOMER_UPDATE,
+        obj=customer,
+        before=before,
+        after=audit.snapshot(customer),
     )
     versioning.bump("routing")
     return customer
 
 
 @transaction.atomic
-def customer_delete(*, actor, instance: Customer) -> None:
+def customer_delete(*, actor: User, instance: Customer) -> None:
     """Delete a customer with its contacts and authentication; never one with money history or routes."""
     customer = Customer.objects.select_for_update().get(pk=instance.pk)
-    if customer.ledger_entries.exists() or customer.payments.exists():
-        raise ValidationError(
-            f"{customer} has payments or charges, which must be kept; set its status to Inactive instead."
-        )
-    if customer.ingress_routes.exists():
-        raise ValidationError(
-            f"{customer} still has ingress routes; delete them first, or set its status to Inactive instead."
-        )
+    refusal = selectors.customer_delete_refusal(customer)
+    if refusal:
+        raise ValidationError(refusal)
     before = audit.snapshot(customer)
     before["ip_auths"] = list(customer.ip_auths.values_list("address", flat=True))
     before["sip_users"] = list(customer.sip_users.values_list("username", flat=True))
     before["contacts"] = list(customer.contacts.values_list("email", flat=True))
-    audit.record(actor=actor, action="customer.delete", obj=customer, before=before)
+    audit.record(actor=actor, action=AuditAction.CUSTOMER_DELETE, obj=customer, before=before)
     customer.delete()
     versioning.bump("routing")
 
@@ -149,7 +211,7 @@ def customer_delete(*, actor, instance: Customer) -> None:
 
 
 @transaction.atomic
-def contact_create(*, actor, customer: Customer, name: str, email: str, phone: str = "") -> Contact:
+def contact_create(*, actor: User, customer: Customer, name: str, email: str, phone: str = "") -> Contact:
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
         raise ValidationError({"name": "Enter the contact's name."})
@@ -161,7 +223,7 @@ def contact_create(*, actor, customer: Customer, name: str, email: str, phone: s
         raise ValidationError({"email": f"{email} is already a contact of {customer}."})
     phone = _e164(phone)
     contact = Contact.objects.create(customer=customer, name=name, email=email, phone=phone)
-    audit.record(actor=actor, action="contact.create", obj=contact, after=audit.snapshot(contact))
+    audit.record(actor=actor, action=AuditAction.CONTACT_CREATE, obj=contact, after=audit.snapshot(contact))
     return contact
 
 
@@ -181,8 +243,10 @@ def _e164(phone: str) -> str:
 
 
 @transaction.atomic
-def contact_delete(*, actor, instance: Contact) -> None:
-    audit.record(actor=actor, action="contact.delete", obj=instance, before=audit.snapshot(instance))
+def contact_delete(*, actor: User, instance: Contact) -> None:
+    audit.record(
+        actor=actor, action=AuditAction.CONTACT_DELETE, obj=instance, before=audit.snapshot(instance)
+    )
     instance.delete()
 
 
@@ -233,20 +297,18 @@ def _lock_address(address: str) -> None:
 
 
 def _enqueue_resolution(ipauth: IPAuth) -> None:
-    from .tasks import resolve_ipauth
-
-    peers.enqueue_resolution(ipauth, resolve_ipauth)
+    peers.enqueue_resolution(ipauth, resolve_ipauth_task)
 
 
 @transaction.atomic
 def ipauth_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
     address: str,
     direction: str = Direction.INBOUND,
-    protocol: str = "udp",
-    port: int = 5060,
+    protocol: str = Transport.UDP,
+    port: int = SIP_PORT,
     channels: int = 0,
     cps: int = 0,
     tech_prefix: str = "",
@@ -272,19 +334,41 @@ def ipauth_create(
     ipauth = IPAuth(customer=customer, **values)
     peers.reset_resolution(ipauth)
     ipauth.save()
-    audit.record(actor=actor, action="ipauth.create", obj=ipauth, after=audit.snapshot(ipauth))
+    audit.record(actor=actor, action=AuditAction.IPAUTH_CREATE, obj=ipauth, after=audit.snapshot(ipauth))
     _enqueue_resolution(ipauth)
     versioning.bump("routing")
     return ipauth
 
 
 @transaction.atomic
-def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
+def ipauth_update(
+    *,
+    actor: User,
+    instance: IPAuth,
+    address: str = UNSET,
+    direction: str = UNSET,
+    protocol: str = UNSET,
+    port: int = UNSET,
+    channels: int = UNSET,
+    cps: int = UNSET,
+    tech_prefix: str = UNSET,
+) -> IPAuth:
+    """Change the fields passed; the others keep their values."""
     ipauth = IPAuth.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(ipauth)
     keys = ("address", "direction", "protocol", "port", "channels", "cps", "tech_prefix")
     values = {k: getattr(ipauth, k) for k in keys}
-    values.update({k: v for k, v in fields.items() if k in keys})
+    values.update(
+        given(
+            address=address,
+            direction=direction,
+            protocol=protocol,
+            port=port,
+            channels=channels,
+            cps=cps,
+            tech_prefix=tech_prefix,
+        )
+    )
     values = _ipauth_values(values)
     _lock_address(values["address"])
     _ipauth_conflicts(
@@ -296,7 +380,9 @@ def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
     )
     address_changed = peers.apply_values(ipauth, values)
     ipauth.save()
-    audit.record(actor=actor, action="ipauth.update", obj=ipauth, before=before, after=audit.snapshot(ipauth))
+    audit.record(
+        actor=actor, action=AuditAction.IPAUTH_UPDATE, obj=ipauth, before=before, after=audit.snapshot(ipauth)
+    )
     if address_changed:
         _enqueue_resolution(ipauth)
     versioning.bump("routing")
@@ -304,15 +390,15 @@ def ipauth_update(*, actor, instance: IPAuth, **fields) -> IPAuth:
 
 
 @transaction.atomic
-def ipauth_delete(*, actor, instance: IPAuth) -> None:
-    audit.record(actor=actor, action="ipauth.delete", obj=instance, before=audit.snapshot(instance))
+def ipauth_delete(*, actor: User, instance: IPAuth) -> None:
+    audit.record(actor=actor, action=AuditAction.IPAUTH_DELETE, obj=instance, before=audit.snapshot(instance))
     instance.delete()
     versioning.bump("routing")
 
 
 def ipauth_resolve(*, ipauth_id: int) -> IPAuth | None:
     """Look the entry's name up in DNS (outside any transaction) and store what was found."""
-    return peers.resolve_and_store(IPAuth, ipauth_id, action="ipauth.resolve")
+    return peers.resolve_and_store(IPAuth, ipauth_id, action=AuditAction.IPAUTH_RESOLVE)
 
 
 # SIP users
@@ -347,7 +433,7 @@ def _check_sip_password(username: str, password: str) -> None:
 
 @transaction.atomic
 def sipuser_create(
-    *, actor, customer: Customer, username: str, password: str, enabled: bool = True
+    *, actor: User, customer: Customer, username: str, password: str, enabled: bool = True
 ) -> SIPUser:
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
@@ -368,7 +454,7 @@ def sipuser_create(
     )
     audit.record(
         actor=actor,
-        action="sipuser.create",
+        action=AuditAction.SIPUSER_CREATE,
         obj=sipuser,
         after=audit.snapshot(sipuser, ["username", "enabled"]),
     )
@@ -377,30 +463,32 @@ def sipuser_create(
 
 
 @transaction.atomic
-def sipuser_set_password(*, actor, instance: SIPUser, password: str) -> SIPUser:
+def sipuser_set_password(*, actor: User, instance: SIPUser, password: str) -> SIPUser:
     sipuser = SIPUser.objects.select_for_update().get(pk=instance.pk)
     _check_sip_password(sipuser.username, password)
     sipuser.password = password
     sipuser.ha1, sipuser.ha1b = sip_digests(sipuser.username, password)
     sipuser.save()
-    audit.record(actor=actor, action="sipuser.password_change", obj=sipuser)
+    audit.record(actor=actor, action=AuditAction.SIPUSER_PASSWORD_CHANGE, obj=sipuser)
     versioning.bump("routing")
     return sipuser
 
 
 @transaction.atomic
-def sipuser_set_enabled(*, actor, instance: SIPUser, enabled: bool) -> SIPUser:
+def sipuser_set_enabled(*, actor: User, instance: SIPUser, enabled: bool) -> SIPUser:
     sipuser = SIPUser.objects.select_for_update().get(pk=instance.pk)
     before = audit.snapshot(sipuser, ["enabled"])
     sipuser.enabled = enabled
     sipuser.save(update_fields=["enabled", "updated_at"])
-    audit.record(actor=actor, action="sipuser.update", obj=sipuser, before=before, after={"enabled": enabled})
+    audit.record(
+        actor=actor, action=AuditAction.SIPUSER_UPDATE, obj=sipuser, before=before, after={"enabled": enabled}
+    )
     versioning.bump("routing")
     return sipuser
 
 
 @transaction.atomic
-def sipuser_update(*, actor, instance: SIPUser, enabled: bool, password: str = "") -> SIPUser:
+def sipuser_update(*, actor: User, instance: SIPUser, enabled: bool, password: str = "") -> SIPUser:
     """The Edit form: a new password only when one is given (empty keeps the current one)."""
     sipuser = SIPUser.objects.select_for_update().get(pk=instance.pk)
     if password:
@@ -411,16 +499,21 @@ def sipuser_update(*, actor, instance: SIPUser, enabled: bool, password: str = "
 
 
 @transaction.atomic
-def sipuser_reveal_password(*, actor, instance: SIPUser) -> str:
+def sipuser_reveal_password(*, actor: User, instance: SIPUser) -> str:
     """The stored password, for someone who explicitly asked; the audit log says who and when."""
-    audit.record(actor=actor, action="sipuser.reveal_password", obj=instance, note="SIP password revealed")
+    audit.record(
+        actor=actor, action=AuditAction.SIPUSER_REVEAL_PASSWORD, obj=instance, note="SIP password revealed"
+    )
     return SIPUser.objects.get(pk=instance.pk).password
 
 
 @transaction.atomic
-def sipuser_delete(*, actor, instance: SIPUser) -> None:
+def sipuser_delete(*, actor: User, instance: SIPUser) -> None:
     audit.record(
-        actor=actor, action="sipuser.delete", obj=instance, before=audit.snapshot(instance, ["username"])
+        actor=actor,
+        action=AuditAction.SIPUSER_DELETE,
+        obj=instance,
+        before=audit.snapshot(instance, ["username"]),
     )
     instance.delete()
     versioning.bump("routing")
@@ -429,7 +522,7 @@ def sipuser_delete(*, actor, instance: SIPUser) -> None:
 # Payments and the ledger
 
 
-def _ledger_sync(payment: Payment, *, actor) -> None:
+def _ledger_sync(payment: Payment) -> None:
     """Make the payment's ledger entries add up to its amount if Complete, else to zero.
 
     Entries are never edited: a change of status appends a reversing entry.
@@ -449,32 +542,61 @@ def _ledger_sync(payment: Payment, *, actor) -> None:
     )
 
 
+def _payment_already_saved(customer: Customer, key: uuid.UUID) -> Payment | None:
+    payment = Payment.objects.filter(idempotency_key=key).first()
+    if payment is None:
+        return None
+    if payment.customer_id != customer.pk:
+        raise ValidationError("This form was already used for another customer; open it again.")
+    payment.already_saved = True  # not stored: tells the view to say so instead of "saved"
+    return payment
+
+
 @transaction.atomic
 def payment_create(
-    *, actor, customer: Customer, description: str, amount, status: str = PaymentStatus.PENDING
+    *,
+    actor: User,
+    customer: Customer,
+    description: str,
+    amount: Decimal | str,
+    status: str = PaymentStatus.PENDING,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Payment:
+    """Book a payment. With an idempotency key, the same key again returns the first payment
+    (even when both requests arrive together: the unique constraint decides, not a prior read)."""
+    if idempotency_key is not None and (existing := _payment_already_saved(customer, idempotency_key)):
+        return existing
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "Enter a description."})
     amount = _money("amount", amount, positive=True)
     if status not in PaymentStatus.values:
         raise ValidationError({"status": "Choose a valid status."})
-    payment = Payment.objects.create(
-        customer=customer,
-        description=description[:255],
-        amount=amount,
-        currency=customer.currency,
-        status=status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    _ledger_sync(payment, actor=actor)
-    audit.record(actor=actor, action="payment.create", obj=payment, after=audit.snapshot(payment))
+    try:
+        with transaction.atomic():  # a savepoint, so a lost race leaves this transaction usable
+            payment = Payment.objects.create(
+                customer=customer,
+                description=description[:255],
+                amount=amount,
+                currency=customer.currency,
+                status=status,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # The other request committed first; its row is visible now (read committed).
+        existing = _payment_already_saved(customer, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    _ledger_sync(payment)
+    audit.record(actor=actor, action=AuditAction.PAYMENT_CREATE, obj=payment, after=audit.snapshot(payment))
     versioning.bump("routing")
     return payment
 
 
 @transaction.atomic
-def payment_set_status(*, actor, instance: Payment, status: str) -> Payment:
+def payment_set_status(*, actor: User, instance: Payment, status: str) -> Payment:
     if status not in PaymentStatus.values:
         raise ValidationError({"status": "Choose a valid status."})
     payment = Payment.objects.select_for_update().get(pk=instance.pk)
@@ -483,14 +605,14 @@ def payment_set_status(*, actor, instance: Payment, status: str) -> Payment:
     before = audit.snapshot(payment, ["status"])
     payment.status = status
     payment.save(update_fields=["status"])
-    _ledger_sync(payment, actor=actor)
-    audit.record(actor=actor, action="payment.status", obj=payment, before=before, after={"status": status})
+    _ledger_sync(payment)
+    audit.record(
+        actor=actor, action=AuditAction.PAYMENT_STATUS, obj=payment, before=before, after={"status": status}
+    )
     versioning.bump("routing")
     return payment
 
 
 def ipauth_queue_due_resolutions(*, older_than_seconds: int) -> int:
     """Queue a re-resolution of every host/SRV entry not looked up for a while; returns how many."""
-    from .tasks import resolve_ipauth
-
-    return peers.queue_due_resolutions(IPAuth, resolve_ipauth, older_than_seconds=older_than_seconds)
+    return peers.queue_due_resolutions(IPAuth, resolve_ipauth_task, older_than_seconds=older_than_seconds)

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from connexcs.columns import LimitColumn
 from connexcs.money import format_money
 
 from .models import Contact, Customer, IPAuth, Payment, SIPUser
@@ -21,7 +22,7 @@ class CustomerTable(tables.Table):
     name = tables.LinkColumn("customers:customer_detail", args=[tables.A("pk")])
     balance = MoneyColumn(verbose_name="Balance")
     debit_limit = MoneyColumn(verbose_name="Debit Limit")
-    channels = tables.Column(attrs={"td": {"class": "text-end"}})
+    channels = LimitColumn()
 
     class Meta:
         model = Customer
@@ -35,6 +36,8 @@ class CustomerTable(tables.Table):
 
 class IPAuthTable(tables.Table):
     address = tables.Column(verbose_name="Address")
+    channels = LimitColumn()
+    cps = LimitColumn(verbose_name="CPS")
     resolved = tables.TemplateColumn(
         template_name="customers/inc/resolved_cell.html", verbose_name="Resolved", orderable=False
     )

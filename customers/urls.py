@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/payments/", views.PaymentListView.as_view(), name="customer_payments"),
     path("<int:pk>/contacts/", views.ContactListView.as_view(), name="customer_contacts"),
     path("<int:customer_pk>/ip-auth/add/", views.IPAuthAddView.as_view(), name="ipauth_add"),
-    path("<int:customer_pk>/ip-auth/<int:pk>/edit/", views.IPAuthEditView.as_view(), name="ipauth_edit"),
+    path("<int:customer_pk>/ip-auth/<int:pk>/edit/", views.IPAuthAddView.as_view(), name="ipauth_edit"),
     path(
         "<int:customer_pk>/ip-auth/<int:pk>/delete/", views.IPAuthDeleteView.as_view(), name="ipauth_delete"
     ),

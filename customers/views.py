@@ -1,13 +1,19 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.generic.detail import SingleObjectMixin
-from django_tables2 import RequestConfig
 
 from accounts.choices import Area
-from connexcs.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, StaffView
+from connexcs.paging import configure_table
+from connexcs.tabs import ViewTab
+from connexcs.views import (
+    ObjectActionView,
+    ObjectChildDeleteView,
+    ObjectChildEditView,
+    ObjectChildrenView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 
 from . import selectors, services
 from .filters import ContactFilterSet, CustomerFilterSet, PaymentFilterSet
@@ -23,6 +29,8 @@ from .forms import (
 )
 from .models import Contact, Customer, IPAuth, Payment, SIPUser
 from .tables import ContactTable, CustomerTable, IPAuthTable, PaymentTable, SIPUserTable
+
+TAB_GROUP = "customers.customer"
 
 
 class CustomerArea:
@@ -41,170 +49,111 @@ class CustomerListView(CustomerArea, ObjectListView):
 class CustomerAddView(CustomerArea, ObjectEditView):
     queryset = Customer.objects.all()
     form = CustomerAddForm
-    service = services.customer_create
+    create_service = services.customer_create
     title = "Add Customer"
     success_message = "Customer created."
 
 
-class CustomerTabMixin:
+class CustomerPage(CustomerArea):
     """A tab of the customer page: header + tabs, breadcrumbs under Customers."""
 
-    active_tab = "Main"
+    tab_group = TAB_GROUP
+    selector = selectors.customer_list
     template_name = "customers/customer_main.html"
+    context_object_name = "customer"
+    list_label = "Customers"
+    list_url_name = "customers:customer_list"
 
-    def get_queryset(self):
-        return selectors.customer_list(actor=self.request.user)
+
+class CustomerDetailView(CustomerPage, ObjectDetailView):
+    tab = ViewTab("Main", "customers:customer_detail", weight=10)
+
+
+class CustomerEditView(CustomerPage, ObjectEditView):
+    form = CustomerForm
+    update_service = services.customer_update
+    template_name = "customers/customer_edit.html"
+    active_tab = "Main"
 
     def get_breadcrumbs(self):
-        return [("Customers", reverse("customers:customer_list")), (str(self.object), None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["customer"] = self.object
-        context["active_tab"] = self.active_tab
-        return context
+        return [("Customers", reverse(self.list_url_name)), (str(self.object), None)]
 
 
-class CustomerDetailView(CustomerArea, CustomerTabMixin, ObjectDetailView):
-    pass
-
-
-class CustomerEditView(CustomerArea, CustomerTabMixin, ObjectEditView):
-    form = CustomerForm
-    service = services.customer_update
-    template_name = "customers/customer_edit.html"
-
-    def get_title(self):
-        return f"Edit {self.object}"
-
-
-class CustomerAuthView(CustomerArea, CustomerTabMixin, ObjectDetailView):
-    active_tab = "Authentication"
+class CustomerAuthView(CustomerPage, ObjectDetailView):
+    tab = ViewTab("Authentication", "customers:customer_auth", weight=20)
     template_name = "customers/customer_auth.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        config = RequestConfig(self.request, paginate=False)
-        context["ipauth_table"] = config.configure(IPAuthTable(self.object.ip_auths.all(), prefix="ip-"))
-        context["sipuser_table"] = config.configure(SIPUserTable(self.object.sip_users.all(), prefix="sip-"))
+        ipauths = IPAuthTable(self.object.ip_auths.all(), prefix="ip-")
+        sipusers = SIPUserTable(self.object.sip_users.all(), prefix="sip-")
+        context["ipauth_table"] = configure_table(self.request, ipauths, per_page=None)
+        context["sipuser_table"] = configure_table(self.request, sipusers, per_page=None)
         return context
 
 
-class CustomerChildListView(CustomerArea, ObjectListView):
-    """A list tab under one customer (payments, contacts)."""
+class CustomerChild(CustomerArea):
+    """Rows that belong to the customer in the URL."""
 
-    active_tab = ""
+    tab_group = TAB_GROUP
+    parent_selector = selectors.customer_list
+    parent_field = "customer"
+    parent_context_name = "customer"
+    parent_list_label = "Customers"
+    parent_list_url_name = "customers:customer_list"
+    add_url_kwarg = "customer_pk"
+
+
+class CustomerRow(CustomerChild):
+    """Add, edit and delete pages of a row; their URLs name the customer `customer_pk`."""
+
+    parent_url_kwarg = "customer_pk"
+
+
+class CustomerChildListView(CustomerChild, ObjectChildrenView):
     template_name = "customers/customer_child_list.html"
-    model = None
-    add_url_name = None
-
-    def get_customer(self):
-        if not hasattr(self, "_customer"):
-            self._customer = get_object_or_404(
-                selectors.customer_list(actor=self.request.user), pk=self.kwargs["pk"]
-            )
-        return self._customer
-
-    def get_queryset(self):
-        return self.model.objects.filter(customer=self.get_customer())
-
-    def get_title(self):
-        return str(self.get_customer())
-
-    def get_breadcrumbs(self):
-        return [("Customers", reverse("customers:customer_list")), (str(self.get_customer()), None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["customer"] = self.get_customer()
-        context["active_tab"] = self.active_tab
-        context["add_url"] = reverse(self.add_url_name, kwargs={"customer_pk": self.get_customer().pk})
-        return context
 
 
 class PaymentListView(CustomerChildListView):
-    model = Payment
+    tab = ViewTab("Payments", "customers:customer_payments", weight=40)
+    queryset = Payment.objects.select_related("actor")
     table = PaymentTable
     filterset = PaymentFilterSet
-    active_tab = "Payments"
     add_url_name = "customers:payment_add"
     add_label = "Add Payment"
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("actor")
-
 
 class ContactListView(CustomerChildListView):
-    model = Contact
+    tab = ViewTab("Contacts", "customers:customer_contacts", weight=50)
+    queryset = Contact.objects.all()
     table = ContactTable
     filterset = ContactFilterSet
-    active_tab = "Contacts"
     add_url_name = "customers:contact_add"
     add_label = "Add Contact"
 
 
-class CustomerChildEditView(CustomerArea, ObjectEditView):
-    """Create or edit a row belonging to the customer in the URL, then go back to its tab."""
-
+class CustomerChildEditView(CustomerRow, ObjectChildEditView):
     template_name = "customers/customer_child_edit.html"
-    active_tab = ""
-    back_url_name = ""
-    model = None
-
-    def get_customer(self):
-        if not hasattr(self, "_customer"):
-            self._customer = get_object_or_404(Customer, pk=self.kwargs["customer_pk"])
-        return self._customer
-
-    def get_queryset(self):
-        return self.model.objects.filter(customer=self.get_customer())
-
-    def get_service_kwargs(self, form):
-        data = super().get_service_kwargs(form)
-        if self.object is None:
-            data["customer"] = self.get_customer()
-        return data
-
-    def get_success_url(self):
-        return reverse(self.back_url_name, kwargs={"pk": self.get_customer().pk})
-
-    def get_breadcrumbs(self):
-        customer = self.get_customer()
-        return [
-            ("Customers", reverse("customers:customer_list")),
-            (str(customer), customer.get_absolute_url()),
-            (self.get_title(), None),
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["customer"] = self.get_customer()
-        context["active_tab"] = self.active_tab
-        context["cancel_url"] = self.get_success_url()
-        return context
 
 
 class IPAuthAddView(CustomerChildEditView):
-    model = IPAuth
+    queryset = IPAuth.objects.all()
     form = IPAuthForm
-    service = services.ipauth_create
+    create_service = services.ipauth_create
+    update_service = services.ipauth_update
     title = "Add IP Authentication"
     active_tab = "Authentication"
-    back_url_name = "customers:customer_auth"
+    success_url_name = "customers:customer_auth"
     success_message = "IP authentication saved."
 
 
-class IPAuthEditView(IPAuthAddView):
-    service = services.ipauth_update
-
-
 class SIPUserAddView(CustomerChildEditView):
-    model = SIPUser
+    queryset = SIPUser.objects.all()
     form = SIPUserForm
-    service = services.sipuser_create
+    create_service = services.sipuser_create
     title = "Add SIP User Authentication"
     active_tab = "Authentication"
-    back_url_name = "customers:customer_auth"
+    success_url_name = "customers:customer_auth"
     success_message = "SIP user saved."
 
 
@@ -212,7 +161,7 @@ class SIPUserEditView(SIPUserAddView):
     """Enable/disable and change the password; the username is the SIP identity and stays."""
 
     form = SIPUserEditForm
-    service = services.sipuser_update
+    update_service = services.sipuser_update
 
     def get_title(self):
         return f"Edit SIP User {self.object}"
@@ -221,131 +170,102 @@ class SIPUserEditView(SIPUserAddView):
         return {"enabled": self.object.enabled}
 
 
-class SIPUserEnableView(CustomerArea, SingleObjectMixin, StaffView):
-    """POST only: switch a SIP user on or off from the Authentication tab."""
-
-    requires_write = True
-    http_method_names = ["post"]
-
-    def get_queryset(self):
-        return SIPUser.objects.filter(customer_id=self.kwargs["customer_pk"])
-
-    def post(self, request, *args, **kwargs):
-        sipuser = self.get_object()
-        enabled = request.POST.get("enabled") == "true"
-        services.sipuser_set_enabled(actor=request.user, instance=sipuser, enabled=enabled)
-        messages.success(request, f"SIP user {sipuser} {'enabled' if enabled else 'disabled'}.")
-        return redirect("customers:customer_auth", pk=sipuser.customer_id)
-
-
 class PaymentAddView(CustomerChildEditView):
-    model = Payment
+    queryset = Payment.objects.all()
     form = PaymentForm
-    service = services.payment_create
+    create_service = services.payment_create
     title = "Add Payment"
     active_tab = "Payments"
-    back_url_name = "customers:customer_payments"
+    success_url_name = "customers:customer_payments"
     success_message = "Payment saved."
+
+    def call_service(self, form):
+        payment = super().call_service(form)
+        if getattr(payment, "already_saved", False):  # the same form posted twice
+            self.success_message = "This payment was already saved; it was not booked again."
+        return payment
 
 
 class ContactAddView(CustomerChildEditView):
-    model = Contact
+    queryset = Contact.objects.all()
     form = ContactForm
-    service = services.contact_create
+    create_service = services.contact_create
     title = "Add Contact"
     active_tab = "Contacts"
-    back_url_name = "customers:customer_contacts"
+    success_url_name = "customers:customer_contacts"
     success_message = "Contact saved."
 
 
 class CustomerDeleteView(CustomerArea, ObjectDeleteView):
-    success_url_name = "customers:customer_list"
-
-    def get_queryset(self):
-        return selectors.customer_list(actor=self.request.user)
-
-    def get_breadcrumbs(self):
-        return [
-            ("Customers", reverse("customers:customer_list")),
-            (str(self.object), self.object.get_absolute_url()),
-            ("Delete", None),
-        ]
-
+    selector = selectors.customer_list
     service = services.customer_delete
+    success_url_name = "customers:customer_list"
+    list_label = "Customers"
     delete_note = (
         "Its IP authentication, SIP users and contacts are deleted with it. A customer with payments "
         "or ingress routes cannot be deleted: set its status to Inactive instead."
     )
 
 
-class CustomerChildDeleteView(CustomerArea, ObjectDeleteView):
-    model = None
-    back_url_name = ""
-
-    def get_queryset(self):
-        return self.model.objects.filter(customer_id=self.kwargs["customer_pk"])
-
-    @property
-    def success_url_name(self):
-        return reverse(self.back_url_name, kwargs={"pk": self.kwargs["customer_pk"]})
-
-
-class IPAuthDeleteView(CustomerChildDeleteView):
-    model = IPAuth
+class IPAuthDeleteView(CustomerRow, ObjectChildDeleteView):
+    queryset = IPAuth.objects.all()
     service = services.ipauth_delete
-    back_url_name = "customers:customer_auth"
+    success_url_name = "customers:customer_auth"
 
 
-class SIPUserDeleteView(CustomerChildDeleteView):
-    model = SIPUser
+class SIPUserDeleteView(CustomerRow, ObjectChildDeleteView):
+    queryset = SIPUser.objects.all()
     service = services.sipuser_delete
-    back_url_name = "customers:customer_auth"
+    success_url_name = "customers:customer_auth"
 
 
-class ContactDeleteView(CustomerChildDeleteView):
-    model = Contact
+class ContactDeleteView(CustomerRow, ObjectChildDeleteView):
+    queryset = Contact.objects.all()
     service = services.contact_delete
-    back_url_name = "customers:customer_contacts"
+    success_url_name = "customers:customer_contacts"
 
 
-class SIPUserRevealView(CustomerArea, SingleObjectMixin, StaffView):
-    """POST only (htmx): show one SIP password once, and audit that it was shown."""
-
-    requires_write = True
-    http_method_names = ["post"]
+class CustomerChildAction(CustomerArea, ObjectActionView):
+    """POST on one row of the customer in the URL; back to the customer's tab."""
 
     def get_queryset(self):
-        return SIPUser.objects.filter(customer_id=self.kwargs["customer_pk"])
+        return self.queryset.filter(customer_id=self.kwargs["customer_pk"])
 
-    def post(self, request, *args, **kwargs):
-        sipuser = self.get_object()
-        password = services.sipuser_reveal_password(actor=request.user, instance=sipuser)
-        return TemplateResponse(
-            request, "customers/inc/sipuser_revealed.html", {"record": sipuser, "password": password}
-        )
+    def get_success_url_kwargs(self):
+        return {"pk": self.kwargs["customer_pk"]}
 
 
-class PaymentStatusView(CustomerArea, SingleObjectMixin, StaffView):
-    """POST only: change a payment's status (the ledger follows)."""
+class SIPUserEnableView(CustomerChildAction):
+    """Switch a SIP user on or off from the Authentication tab."""
 
-    requires_write = True
-    http_method_names = ["post"]
+    queryset = SIPUser.objects.all()
+    service = services.sipuser_set_enabled
+    success_url_name = "customers:customer_auth"
 
-    def get_queryset(self):
-        return Payment.objects.filter(customer_id=self.kwargs["customer_pk"])
+    def get_service_kwargs(self):
+        return {"enabled": self.request.POST.get("enabled") == "true"}
 
-    def post(self, request, *args, **kwargs):
-        payment = self.get_object()
-        form = PaymentStatusForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Status: choose a valid status.")
-        else:
-            try:
-                services.payment_set_status(
-                    actor=request.user, instance=payment, status=form.cleaned_data["status"]
-                )
-                messages.success(request, "Payment status changed.")
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, f"Status: {message}")
-        return redirect("customers:customer_payments", pk=payment.customer_id)
+    def get_success_message(self):
+        return f"SIP user {self.object} {'enabled' if self.result.enabled else 'disabled'}."
+
+
+class SIPUserRevealView(CustomerChildAction):
+    """htmx: show one SIP password once; the service audits that it was shown."""
+
+    queryset = SIPUser.objects.all()
+    service = services.sipuser_reveal_password
+
+    def succeeded(self):
+        context = {"record": self.object, "password": self.result}
+        return TemplateResponse(self.request, "customers/inc/sipuser_revealed.html", context)
+
+
+class PaymentStatusView(CustomerChildAction):
+    """Change a payment's status (the ledger follows)."""
+
+    queryset = Payment.objects.all()
+    form_class = PaymentStatusForm
+    service = services.payment_set_status
+    success_url_name = "customers:customer_payments"
+    success_message = "Payment status changed."
+    error_prefix = "Status: "

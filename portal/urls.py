@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DomainListView.as_view(), name="domain_list"),
+    path("add/", views.DomainAddView.as_view(), name="domain_add"),
+    path("<int:pk>/", views.DomainEditView.as_view(), name="domain_edit"),
+    path("<int:pk>/logo/", views.DomainLogoView.as_view(), name="domain_logo"),
+    path("<int:pk>/check/", views.DomainCheckView.as_view(), name="domain_check"),
+    path("<int:pk>/delete/", views.DomainDeleteView.as_view(), name="domain_delete"),
+    path("customers/<int:pk>/config/", views.CustomerConfigView.as_view(), name="customer_config"),
+    path("tls/ask", views.caddy_ask, name="caddy_ask"),
+]

@@ -43,3 +43,12 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
     DONE = "done", "Done"
+
+    @property
+    def is_active(self) -> bool:
+        return self in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def colour(self) -> str:
+        """Bootstrap colour of the job's progress bar and message: a failed job is never a blue bar."""
+        return {"done": "success", "failed": "danger", "cancelled": "secondary"}.get(self.value, "info")

@@ -1,6 +1,7 @@
 from django import forms
 
 from carriers.models import Carrier
+from connexcs.constraints import ConstraintMessagesMixin
 from connexcs.money import CURRENCY_CHOICES, Rounding
 
 from .choices import ApplyTo, CardStatus, ProfitStatus, ProfitType, RateCompact, RowStatus
@@ -33,6 +34,17 @@ class RateRowForm(forms.Form):
     )
     billing = forms.CharField(max_length=11, initial="1/1", help_text="MCD/Pulse, such as 1/1, 30/6 or 60/60")
     status = forms.ChoiceField(choices=RowStatus.choices, initial=RowStatus.ACTIVE)
+
+    def __init__(self, *args, form_id: str = "", **kwargs):
+        """`form_id` ties the inputs to that <form> too, so Save and Publish sends the row being typed."""
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else "form-control form-control-sm"
+            )
+            if form_id:
+                field.widget.attrs["form"] = form_id
 
 
 class UploadForm(forms.Form):
@@ -141,7 +153,7 @@ class ProfitRuleForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ExchangeRateForm(forms.ModelForm):
+class ExchangeRateForm(ConstraintMessagesMixin, forms.ModelForm):
     class Meta:
         model = ExchangeRate
         fields = ["from_currency", "to_currency", "rate"]

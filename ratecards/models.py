@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from connexcs.choices import AuditAction
 from connexcs.money import CurrencyField, Rounding, rate_field
 
 from .choices import (
@@ -276,12 +277,27 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Stamped every few seconds by the worker running the job; an old stamp means the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
+    cancel_action = AuditAction.IMPORTJOB_CANCEL
+    reap_action = AuditAction.IMPORTJOB_REAP
+
     def __str__(self):
         return f"Import {self.pk} ({self.filename})"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page keeps polling and offers Cancel."""
+        return JobStatus(self.status).is_active
+
+    @property
+    def status_colour(self) -> str:
+        return JobStatus(self.status).colour
 
 
 class BuildJob(models.Model):
@@ -295,6 +311,9 @@ class BuildJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Stamped every few seconds by the worker running the job; an old stamp means the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -305,5 +324,17 @@ class BuildJob(models.Model):
             ),
         ]
 
+    cancel_action = AuditAction.BUILDJOB_CANCEL
+    reap_action = AuditAction.BUILDJOB_REAP
+
     def __str__(self):
         return f"Build {self.pk} of {self.card}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page keeps polling and offers Cancel."""
+        return JobStatus(self.status).is_active
+
+    @property
+    def status_colour(self) -> str:
+        return JobStatus(self.status).colour

@@ -16,15 +16,26 @@ from dataclasses import dataclass, field
 # An XLSX is a zip: refuse archives that expand too far before any XML parser sees them.
 XLSX_MAX_UNCOMPRESSED = 1_500_000_000
 XLSX_MAX_RATIO = 150
+# openpyxl holds every shared string in memory, even in read-only mode, before the first row: some
+# 170 bytes of Python per string (a list and an index) besides its text. These bounds keep a preview
+# or an import under 200 MB whatever the workbook holds (measured: tests/ratecards/test_xlsx_memory.py);
+# a deck with more different texts than this (prefixes typed as text) can be uploaded as CSV.
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+SHARED_STRINGS_MAX_BYTES = 16 * 1024 * 1024
+SHARED_STRINGS_MAX_COUNT = 500_000
+ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and password-protected .xlsx share this container
 
 PREFIX_MAX = 32
 NAME_MAX = 200
-COST_RE = re.compile(r"\d{1,8}(?:\.\d{1,6})?|\.\d{1,6}")
-COST_TOO_PRECISE_RE = re.compile(r"\d+\.\d{7,}")
-DECIMAL_COMMA_RE = re.compile(r"\d*,\d+")
-EXPONENT_RE = re.compile(r"[0-9.]+[eE][+-]?\d+")
-BILLING_RE = re.compile(r"(\d{1,5})\s*/\s*(\d{1,5})")
+# re.ASCII: \d would also take Arabic-Indic and other digits, which PostgreSQL cannot read as numbers.
+COST_RE = re.compile(r"\d{1,8}(?:\.\d{1,6})?|\.\d{1,6}", re.ASCII)
+COST_TOO_PRECISE_RE = re.compile(r"\d+\.\d{7,}", re.ASCII)
+DECIMAL_COMMA_RE = re.compile(r"\d*,\d+", re.ASCII)
+EXPONENT_RE = re.compile(r"[0-9.]+[eE][+-]?\d+", re.ASCII)
+BILLING_RE = re.compile(r"(\d{1,5})\s*/\s*(\d{1,5})", re.ASCII)
+# Control characters other than tab: NUL cannot be stored at all, the rest break XLSX downloads.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 STATUS_VALUES = {"": False, "active": False, "blocked": True, "block": True}
 
 
@@ -58,6 +69,7 @@ class Mapping:
 class CheckResult:
     errors: list = field(default_factory=list)
     error_count: int = 0
+    rejected_lines: int = 0  # one line may carry several errors
     rows_ok: int = 0
     lines: int = 0
 
@@ -153,7 +165,7 @@ class RowChecker:
         match = BILLING_RE.fullmatch(billing)
         if match is None or match[1] == "0" or match[2] == "0" or match[1][0] == "0" or match[2][0] == "0":
             return None
-        if "\\" in name or "\t" in name or "\n" in name or "\r" in name:
+        if "\\" in name or "\t" in name or "\n" in name or "\r" in name or CONTROL_RE.search(name):
             return None
         self.seen[prefix] = line
         self.result.lines += 1
@@ -168,7 +180,9 @@ class RowChecker:
         prefix = raw_prefix.replace(" ", "")
         if prefix.startswith("+"):
             prefix = prefix[1:]
-        if not prefix:
+        if "\x00" in raw_prefix:
+            self.error(line, "prefix", f"{raw_prefix!r} has a NUL character")
+        elif not prefix:
             self.error(line, "prefix", "is empty")
         elif not prefix.isdigit() or not prefix.isascii():
             if EXPONENT_RE.fullmatch(prefix):
@@ -184,6 +198,8 @@ class RowChecker:
         name = self._get(cells, m.name)
         if len(name) > NAME_MAX:
             self.error(line, "name", f"is longer than {NAME_MAX} characters")
+        elif CONTROL_RE.search(name):
+            self.error(line, "name", f"{name!r} has a control character")
         cost = self._cost(line, "cost", self._get(cells, m.cost), required=True)
         connect = self._cost(line, "connect_cost", self._get(cells, m.connect_cost), required=False)
         mcd = pulse = "1"
@@ -216,6 +232,7 @@ class RowChecker:
             elif STATUS_VALUES[status]:
                 blocked = "t"
         if self.result.error_count != before:
+            self.result.rejected_lines += 1
             return None
         self.result.rows_ok += 1
         return f"{prefix}\t{_copy_escape(name)}\t{cost}\t{connect}\t{mcd}\t{pulse}\t{blocked}\n"
@@ -233,8 +250,8 @@ def sniff_kind(path: str, filename: str = "") -> str:
         raise SheetError(
             "This is a legacy .xls file or a password-protected workbook; save it as .xlsx or CSV."
         )
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"  # whatever the file is called: a workbook saved as "deck.csv" is still one
     if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
         raise SheetError("The file is not a valid XLSX workbook.")
     return "csv"
@@ -261,13 +278,60 @@ def _detect_delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def open_csv(path: str) -> tuple[io.TextIOBase, str]:
+SNIFF_BYTES = 65536
+
+
+class CsvText:
+    """The file's lines as text, decoded strictly to the end: a byte that is not in the encoding
+    guessed from the first 64 KB is an error naming its line, never a replacement character."""
+
+    def __init__(self, path: str, encoding: str):
+        self.encoding = encoding
+        self.line = 0  # the physical line last decoded
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._text = None
+        if encoding == "utf-16":  # two bytes a character: lines cannot be cut on b"\n"
+            self._text = io.TextIOWrapper(self._file, encoding=encoding, errors="strict", newline="")
+
+    def __iter__(self) -> Iterator[str]:
+        source = self._text if self._text is not None else self._file
+        decode = codecs.getdecoder("utf-8" if self.encoding == "utf-8-sig" else self.encoding)
+        try:
+            for raw in source:
+                self.line += 1
+                if self._text is not None:
+                    yield raw
+                    continue
+                if self.line == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    yield decode(raw)[0]
+                except UnicodeDecodeError as exc:
+                    raise SheetError(
+                        f"Line {self.line} is not {self.encoding} text (byte 0x{raw[exc.start]:02x} at "
+                        f"position {exc.start + 1}); save the file as UTF-8 and upload it again."
+                    ) from exc
+        except UnicodeDecodeError as exc:
+            line = self.line + 1
+            raise SheetError(
+                f"Line {line} is not {self.encoding} text; save the file as UTF-8 and upload it again."
+            ) from exc
+
+    def read_sample(self) -> str:
+        with open(self._file.name, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+        return head.decode("utf-8" if self.encoding == "utf-8-sig" else self.encoding, errors="ignore")
+
+    def close(self) -> None:
+        (self._text or self._file).close()
+
+
+def open_csv(path: str) -> tuple[CsvText, str]:
     with open(path, "rb") as fh:
-        head = fh.read(65536)
+        head = fh.read(SNIFF_BYTES)
     encoding = _detect_encoding(head)
-    handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
-    sample = handle.read(65536)
-    handle.seek(0)
+    handle = CsvText(path, encoding)
+    sample = handle.read_sample()
     if not sample.strip():
         handle.close()
         raise SheetError("The file is empty.")
@@ -276,7 +340,12 @@ def open_csv(path: str) -> tuple[io.TextIOBase, str]:
 
 def iter_csv(handle, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(handle, delimiter=delimiter)
-    yield from enumerate(reader, start=1)
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            yield row, cells
+    except csv.Error as exc:
+        raise SheetError(f"Line {row + 1} cannot be read as CSV: {exc}.") from exc
 
 
 def check_xlsx_archive(path: str) -> None:
@@ -293,8 +362,37 @@ def check_xlsx_archive(path: str) -> None:
                 raise SheetError("The workbook expands to more than 1.5 GB; refused as unsafe.")
             if "xl/workbook.xml" not in archive.namelist():
                 raise SheetError("The file is a zip archive but not an XLSX workbook.")
+            _check_shared_strings(archive)
     except zipfile.BadZipFile as exc:
         raise SheetError("The file is not a valid XLSX workbook.") from exc
+
+
+def _check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """Refuse a shared-string table too big to hold in memory, counting its entries in the stream
+    (the count the file states may lie)."""
+    try:
+        info = archive.getinfo(SHARED_STRINGS_PART)
+    except KeyError:
+        return
+    too_big = SheetError(
+        f"The workbook holds too much text to read safely (more than {SHARED_STRINGS_MAX_COUNT:,} "
+        f"different texts or {SHARED_STRINGS_MAX_BYTES // (1024 * 1024)} MB); save it as CSV and upload that."
+    )
+    if info.file_size > SHARED_STRINGS_MAX_BYTES:
+        raise too_big
+    count, tail = 0, b""
+    with archive.open(info) as part:
+        # Read to the end whatever the header says: file_size comes from the file too.
+        read = 0
+        while chunk := part.read(1 << 20):
+            read += len(chunk)
+            if read > SHARED_STRINGS_MAX_BYTES:
+                raise too_big
+            data = tail + chunk
+            count += data.count(b"<si>") + data.count(b"<si ") - tail.count(b"<si>") - tail.count(b"<si ")
+            tail = data[-3:]
+    if count > SHARED_STRINGS_MAX_COUNT:
+        raise too_big
 
 
 def iter_xlsx(path: str) -> Iterator[tuple[int, tuple]]:
@@ -304,9 +402,11 @@ def iter_xlsx(path: str) -> Iterator[tuple[int, tuple]]:
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise SheetError("XLSX import needs defusedxml installed.")
     check_xlsx_archive(path)
+    handle = open(path, "rb")  # noqa: SIM115 - a file object: openpyxl judges a path by its suffix
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
+        handle.close()
         raise SheetError(_workbook_error(exc)) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -317,6 +417,7 @@ def iter_xlsx(path: str) -> Iterator[tuple[int, tuple]]:
         raise SheetError(_workbook_error(exc)) from exc
     finally:
         workbook.close()
+        handle.close()
 
 
 def _workbook_error(exc: BaseException) -> str:
@@ -386,8 +487,6 @@ def preview(path: str, filename: str = "", rows: int = PREVIEW_ROWS) -> Preview:
             shown.append((line, texts))
             if len(shown) >= rows:
                 break
-    except csv.Error as exc:
-        raise SheetError(f"Line {len(shown) + 1} cannot be read as CSV: {exc}.") from exc
     finally:
         if handle is not None:
             handle.close()

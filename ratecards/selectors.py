@@ -1,6 +1,7 @@
 """Reads of rate cards, for this app and others."""
 
 import os
+import re
 import tempfile
 
 from django.db.models import QuerySet
@@ -103,6 +104,12 @@ def revision_rows_for_export(revision):
         ]
 
 
+def export_filename(revision, fmt: str) -> str:
+    """The download's file name: the card's name with any control character (CR, LF) as a space."""
+    name = re.sub(r"[\x00-\x1f\x7f]+", " ", revision.card.name).strip() or "ratecard"
+    return f"{name}-r{revision.number or 'draft'}.{fmt}"
+
+
 def rows_to_xlsx(rows) -> bytes:
     import io
 
@@ -111,7 +118,9 @@ def rows_to_xlsx(rows) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Rates")
     for row in rows:
-        sheet.append(row)
+        # XML cannot carry most control characters; a name saved before they were refused keeps
+        # its other letters rather than breaking the whole download.
+        sheet.append([parsing.CONTROL_RE.sub("", v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("provider/<int:pk>/upload/", views.UploadView.as_view(), name="provider_upload"),
     path("provider/<int:pk>/revisions/", views.RevisionListView.as_view(), name="provider_revisions"),
     path("rows/<int:pk>/", views.RowEditView.as_view(), name="row_edit"),
+    path("rows/<int:pk>/view/", views.RowView.as_view(), name="row_detail"),
     path("rows/<int:pk>/delete/", views.RowDeleteView.as_view(), name="row_delete"),
     path("revisions/<int:pk>/diff/", views.RevisionDiffView.as_view(), name="revision_diff"),
     path(
@@ -29,7 +30,9 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
     path(
         "imports/<int:pk>/cancel/",
-        views.JobCancelView.as_view(model=ImportJob, url_name="ratecards:import_job"),
+        views.JobCancelView.as_view(
+            queryset=ImportJob.objects.all(), success_url_name="ratecards:import_job"
+        ),
         name="import_cancel",
     ),
     path("customer/add/", views.CustomerCardEditView.as_view(), name="customer_add"),
@@ -38,14 +41,14 @@ urlpatterns = [
     path("customer/<int:pk>/edit/", views.CustomerCardEditView.as_view(), name="customer_edit"),
     path("customer/<int:pk>/profits/", views.CustomerProfitsView.as_view(), name="customer_profits"),
     path("customer/<int:pk>/revisions/", views.CustomerRevisionsView.as_view(), name="customer_revisions"),
-    path("customer/<int:card_pk>/profits/add/", views.ProfitRuleEditView.as_view(), name="profit_add"),
+    path("customer/<int:card_pk>/profits/add/", views.ProfitRuleAddView.as_view(), name="profit_add"),
     path("profits/<int:pk>/", views.ProfitRuleEditView.as_view(), name="profit_edit"),
     path("profits/<int:pk>/delete/", views.ProfitRuleDeleteView.as_view(), name="profit_delete"),
     path("customer/<int:pk>/build/", views.BuildView.as_view(), name="customer_build"),
     path("builds/<int:pk>/", views.BuildJobView.as_view(), name="build_job"),
     path(
         "builds/<int:pk>/cancel/",
-        views.JobCancelView.as_view(model=BuildJob, url_name="ratecards:build_job"),
+        views.JobCancelView.as_view(queryset=BuildJob.objects.all(), success_url_name="ratecards:build_job"),
         name="build_cancel",
     ),
     path("exchange-rates/", views.ExchangeRateListView.as_view(), name="exchange_rates"),

@@ -1,19 +1,27 @@
-"""Management > Rate Cards. Thin views: check the area, validate, call one service, redirect."""
+"""Management > Rate Cards, configured on the generic bases in connexcs.views."""
 
 import csv
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views import View
-from django_tables2 import RequestConfig
+from django.utils.http import content_disposition_header
 
 from accounts.choices import Area
 from carriers.models import Carrier
-from connexcs.permissions import AreaPermissionMixin
-from connexcs.views import ObjectEditView, ObjectListView, StaffView, add_service_errors
+from carriers.views import TAB_GROUP as CARRIER_TABS
+from connexcs.paging import configure_table
+from connexcs.tabs import ViewTab
+from connexcs.views import (
+    ObjectActionView,
+    ObjectChildEditView,
+    ObjectChildrenView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    StaffView,
+)
 
 from . import parsing, selectors, services
 from .choices import RevisionState
@@ -54,355 +62,321 @@ from .tables import (
     ProviderRevisionTable,
 )
 
-CARD = Area.CARD
+PROVIDER_TABS = "ratecards.providercard"
+CUSTOMER_TABS = "ratecards.customercard"
+SHEET_PAGE_SIZE = 50
 
 
-class IndexView(StaffView):
-    area = CARD
+class CardArea:
+    area = Area.CARD
+
+
+class IndexView(CardArea, StaffView):
     title = "Rate Cards"
     template_name = "ratecards/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pf = ProviderCardFilterSet(self.request.GET, selectors.provider_card_list(), prefix="p")
+        get = self.request.GET
+        pf = ProviderCardFilterSet(get, selectors.provider_card_list(), prefix="p")
         cf = CustomerCardFilterSet(
-            self.request.GET, selectors.customer_card_list().prefetch_related("providers"), prefix="c"
+            get, selectors.customer_card_list().prefetch_related("providers"), prefix="c"
         )
-        provider_table = ProviderCardTable(pf.qs, prefix="p-")
-        customer_table = CustomerCardTable(cf.qs, prefix="c-")
-        for table in (provider_table, customer_table):
-            RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
-        context.update(provider_filter=pf, customer_filter=cf, provider_table=provider_table)
-        context.update(customer_table=customer_table, stale_count=cf.qs.filter(stale=True).count())
+        context.update(provider_filter=pf, customer_filter=cf, stale_count=cf.qs.filter(stale=True).count())
+        context["provider_table"] = configure_table(self.request, ProviderCardTable(pf.qs, prefix="p-"))
+        context["customer_table"] = configure_table(self.request, CustomerCardTable(cf.qs, prefix="c-"))
         return context
 
 
-class CarrierCardsView(ObjectListView):
-    """A carrier's provider cards (the carrier page's Rate Cards tab)."""
+class CarrierCardsView(CardArea, ObjectChildrenView):
+    """The carrier page's Rate Cards tab."""
 
-    area = CARD
+    tab_group = CARRIER_TABS
+    tab = ViewTab("Rate Cards", "ratecards:carrier_cards", weight=30)
+    template_name = "ratecards/carrier_cards.html"
+    queryset = selectors.provider_card_list()
+    parent_queryset = Carrier.objects.all()
+    parent_field = "carrier"
+    parent_context_name = "carrier"
+    parent_list_label = "Carriers"
+    parent_list_url_name = "carriers:carrier_list"
     table = ProviderCardTable
     filterset = ProviderCardFilterSet
     add_url_name = "ratecards:provider_add"
+    add_url_kwarg = None
     add_label = "Add Provider Card"
-
-    def get_queryset(self):
-        self.carrier = get_object_or_404(Carrier, pk=self.kwargs["pk"])
-        return selectors.provider_card_list().filter(carrier=self.carrier)
-
-    def get_title(self):
-        return f"Rate Cards of {self.carrier}"
 
 
 # ---- provider cards ----------------------------------------------------------------------------
 
 
-class ProviderCardEditView(ObjectEditView):
-    area = CARD
-    queryset = ProviderCard.objects.all()
+class ProviderCardPage(CardArea):
+    tab_group = PROVIDER_TABS
+    selector = selectors.provider_card_list
+    context_object_name = "card"
+    list_label = "Rate Cards"
+    list_url_name = "ratecards:index"
+
+
+class ProviderCardEditView(ProviderCardPage, ObjectEditView):
+    tab = ViewTab("Properties", "ratecards:provider_edit", weight=40)
     form = ProviderCardForm
+    create_service = services.provider_card_create
+    update_service = services.provider_card_update
     template_name = "ratecards/provider_edit.html"
     title = "Add Provider Card"
 
-    @property
-    def service(self):
-        return services.provider_card_update if self.object else services.provider_card_create
 
-    def call_service(self, form):
-        return self.service(actor=self.request.user, **self.get_service_kwargs(form))
+class ProviderCardDetailView(ProviderCardPage, ObjectDetailView):
+    """The sheet: the draft's rows when there is one (editable), else the published revision's."""
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        if self.object is not None:
-            kwargs["instance"] = self.object
-        return kwargs
-
-
-class ProviderCardDetailView(StaffView):
-    area = CARD
+    tab = ViewTab("Rate Card", "ratecards:provider_detail", weight=10)
     template_name = "ratecards/provider_detail.html"
 
     def get_context_data(self, **kwargs):
-        card = get_object_or_404(selectors.provider_card_list(), pk=self.kwargs["pk"])
-        draft = card.revisions.filter(state=RevisionState.DRAFT).first()
-        shown = draft or card.current_revision
         context = super().get_context_data(**kwargs)
-        rates = ProviderRate.objects.filter(revision=shown) if shown else ProviderRate.objects.none()
-        rate_filter = RateFilterSet(self.request.GET, rates)
-        table = ProviderRateTable(rate_filter.qs)
-        if not draft:
-            table.columns.hide("actions")
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        context.update(card=card, draft=draft, shown=shown, table=table, rate_filter=rate_filter)
-        context.update(
-            title=str(card),
-            row_form=RateRowForm(prefix="new"),
-            tabs=provider_tabs(card),
-            active_tab="Rate Card",
-        )
-        context["breadcrumbs"] = [("Rate Cards", reverse("ratecards:index")), (str(card), None)]
+        draft = self.object.revisions.filter(state=RevisionState.DRAFT).first()
+        shown = draft or self.object.current_revision
+        rate_filter = RateFilterSet(self.request.GET, ProviderRate.objects.filter(revision=shown))
+        table = ProviderRateTable(rate_filter.qs, exclude=() if draft else ("actions",))
+        context.update(draft=draft, shown=shown, rate_filter=rate_filter)
+        context["table"] = configure_table(self.request, table, per_page=SHEET_PAGE_SIZE)
         return context
 
 
-def provider_tabs(card):
-    return [
-        ("Rate Card", reverse("ratecards:provider_detail", args=[card.pk])),
-        ("Revisions", reverse("ratecards:provider_revisions", args=[card.pk])),
-        ("Upload", reverse("ratecards:provider_upload", args=[card.pk])),
-        ("Properties", reverse("ratecards:provider_edit", args=[card.pk])),
-    ]
+class DraftCreateView(CardArea, ObjectActionView):
+    queryset = ProviderCard.objects.all()
+    service = services.provider_draft_create
+    instance_kwarg = "card"
+    success_message = "Draft created."
+    success_url_name = "ratecards:provider_detail"
 
 
-def _draft_of(card_pk):
-    card = get_object_or_404(ProviderCard, pk=card_pk)
-    return card, card.revisions.filter(state=RevisionState.DRAFT).first()
-
-
-class DraftCreateView(AreaPermissionMixin, View):
-    area = CARD
-
-    def post(self, request, pk):
-        card = get_object_or_404(ProviderCard, pk=pk)
-        try:
-            services.provider_draft_create(actor=request.user, card=card)
-            messages.success(request, "Draft created.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(card)
-
-
-def _errors_to_messages(request, form) -> None:
-    """The sheet redirects back to the card, so a row's field errors travel as messages, by label."""
-    for field, errors in form.errors.items():
-        label = form[field].label if field in form.fields else None
-        text = " ".join(errors)
-        messages.error(request, f"{label}: {text}" if label else text)
-
-
-class RowNewView(AreaPermissionMixin, View):
+class RowNewView(CardArea, ObjectDetailView):
     """Add Row: an empty row of inputs in the sheet (htmx)."""
 
-    area = CARD
+    queryset = ProviderCard.objects.all()
     requires_write = True
-
-    def get(self, request, pk):
-        return render(request, "ratecards/_row_new.html", {"form": RateRowForm(prefix="new"), "card_pk": pk})
-
-
-class RowAddView(AreaPermissionMixin, View):
-    area = CARD
-
-    def post(self, request, pk):
-        card, draft = _draft_of(pk)
-        form = RateRowForm(request.POST, prefix="new")
-        if draft is None:
-            messages.error(request, "Create a draft first.")
-        elif form.is_valid():
-            try:
-                services.provider_rate_add(actor=request.user, revision=draft, **form.cleaned_data)
-                messages.success(request, "Row added to the draft.")
-                return redirect(card)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-        _errors_to_messages(request, form)
-        return redirect(card)
-
-
-class DraftSaveView(AreaPermissionMixin, View):
-    """Save: add the row being typed, if any, then publish the draft as a new revision."""
-
-    area = CARD
-
-    def post(self, request, pk):
-        card, draft = _draft_of(pk)
-        if draft is None:
-            messages.error(request, "There is no draft to save.")
-            return redirect(card)
-        form = RateRowForm(request.POST, prefix="new") if request.POST.get("new-prefix", "").strip() else None
-        if form is not None and not form.is_valid():
-            _errors_to_messages(request, form)
-            return redirect(card)
-        try:
-            revision = services.provider_draft_save(
-                actor=request.user, revision=draft, new_row=form.cleaned_data if form else None
-            )
-            messages.success(request, f"Published revision {revision.number}.")
-        except ValidationError as exc:
-            if form is None:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                add_service_errors(form, exc)
-                _errors_to_messages(request, form)
-        return redirect(card)
-
-
-class RowEditView(AreaPermissionMixin, View):
-    """In-place edit of one draft row (htmx): GET gives the inputs, POST saves and gives the row."""
-
-    area = CARD
-    requires_write = True
-
-    def get(self, request, pk):
-        rate = get_object_or_404(ProviderRate, pk=pk)
-        initial = {
-            "prefix": rate.prefix,
-            "name": rate.name,
-            "cost": rate.cost,
-            "connect_cost": rate.connect_cost,
-            "billing": rate.billing,
-            "status": "blocked" if rate.blocked else "active",
-        }
-        form = RateRowForm(initial=initial, prefix=f"r{rate.pk}")
-        return render(request, "ratecards/_row_edit.html", {"form": form, "rate": rate})
-
-    def post(self, request, pk):
-        rate = get_object_or_404(ProviderRate, pk=pk)
-        form = RateRowForm(request.POST, prefix=f"r{rate.pk}")
-        if form.is_valid():
-            try:
-                services.provider_rate_update(actor=request.user, instance=rate, **form.cleaned_data)
-                return render(request, "ratecards/_row.html", {"rate": rate})
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-        return render(request, "ratecards/_row_edit.html", {"form": form, "rate": rate})
-
-
-class RowDeleteView(AreaPermissionMixin, View):
-    area = CARD
-
-    def post(self, request, pk):
-        rate = get_object_or_404(ProviderRate, pk=pk)
-        try:
-            services.provider_rate_delete(actor=request.user, instance=rate)
-        except ValidationError as exc:
-            return HttpResponse(" ".join(exc.messages), status=400)
-        return HttpResponse("")
-
-
-class UploadView(StaffView):
-    area = CARD
-    requires_write = True
-    template_name = "ratecards/upload.html"
+    template_name = "ratecards/_row_new.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        card = get_object_or_404(ProviderCard, pk=self.kwargs["pk"])
-        context.setdefault("form", UploadForm(preview_url=self.request.path))
-        context.update(card=card, title=f"Upload to {card}", tabs=provider_tabs(card), active_tab="Upload")
-        return context
+        return {"form": RateRowForm(prefix="new", form_id="publish"), "card_pk": self.object.pk}
 
-    def post(self, request, pk):
-        if request.POST.get("preview"):
-            return self.preview(request)
-        card = get_object_or_404(ProviderCard, pk=pk)
-        form = UploadForm(request.POST, request.FILES, preview_url=request.path)
-        if form.is_valid():
-            try:
-                job = services.import_job_create(
-                    actor=request.user, card=card, upload=form.cleaned_data["file"], mapping=form.mapping()
-                )
-                return redirect("ratecards:import_job", pk=job.pk)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-        return self.render_to_response(self.get_context_data(form=form))
 
-    def preview(self, request):
-        """The first lines as the import will read them, so columns and start row can be chosen."""
-        get_object_or_404(ProviderCard, pk=self.kwargs["pk"])
-        upload = request.FILES.get("file")
-        preview, error = None, ""
-        if upload is None:
-            error = "Choose a file to preview."
-        else:
-            try:
-                preview = selectors.upload_preview(upload)
-            except parsing.SheetError as exc:
-                error = str(exc)
-        context = {"preview": preview, "preview_error": error}
+class RowView(CardArea, ObjectDetailView):
+    """One sheet row as shown (htmx): what Cancel puts back in place of the row's inputs."""
+
+    queryset = ProviderRate.objects.all()
+    context_object_name = "rate"
+    template_name = "ratecards/_row.html"
+
+
+class DraftAction(CardArea, ObjectActionView):
+    """A POST on the card's draft (refused with a message when there is none); back to the sheet."""
+
+    queryset = ProviderCard.objects.all()
+    no_draft_message = ""
+    success_url_name = "ratecards:provider_detail"
+
+    def call_service(self):
+        draft = self.object.revisions.filter(state=RevisionState.DRAFT).first()
+        if draft is None:
+            raise ValidationError(self.no_draft_message)
+        return type(self).service(actor=self.request.user, revision=draft, **self.get_service_kwargs())
+
+
+class RowAddView(DraftAction):
+    service = services.provider_rate_add
+    no_draft_message = "Create a draft first."
+    success_message = "Row added to the draft."
+
+    def get_form(self):
+        return RateRowForm(self.request.POST, prefix="new")
+
+
+class DraftSaveView(DraftAction):
+    """Publish: add the row being typed, if any, then publish the draft as a new revision."""
+
+    service = services.provider_draft_save
+    no_draft_message = "There is no draft to save."
+    success_message = "Published revision {result.number}."
+
+    def get_form(self):
+        typed = self.request.POST.get("new-prefix", "").strip()
+        return RateRowForm(self.request.POST, prefix="new") if typed else None
+
+    def get_service_kwargs(self):
+        return {"new_row": self.form.cleaned_data if self.form is not None else None}
+
+
+class RowEditView(CardArea, ObjectEditView):
+    """In-place edit of one draft row (htmx): GET gives the inputs, POST saves and gives the row."""
+
+    queryset = ProviderRate.objects.all()
+    context_object_name = "rate"
+    template_name = "ratecards/_row_edit.html"
+    form = RateRowForm
+    update_service = services.provider_rate_update
+    bind_instance = False
+
+    def get_prefix(self):
+        return f"r{self.object.pk}"
+
+    def get_initial(self):
+        rate = self.object
+        fields = ("prefix", "name", "cost", "connect_cost", "billing")
+        return {**{f: getattr(rate, f) for f in fields}, "status": "blocked" if rate.blocked else "active"}
+
+    def saved(self):
+        return render(self.request, "ratecards/_row.html", {"rate": self.result})
+
+
+class RowDeleteView(CardArea, ObjectActionView):
+    queryset = ProviderRate.objects.all()
+    service = services.provider_rate_delete
+
+    def succeeded(self):
+        return HttpResponse("")
+
+    def refused(self, exc):
+        return HttpResponse(" ".join(exc.messages), status=400)
+
+
+class UploadView(ProviderCardPage, ObjectEditView):
+    tab = ViewTab("Upload", "ratecards:provider_upload", weight=30)
+    template_name = "ratecards/upload.html"
+    form = UploadForm
+    update_service = services.import_job_create
+    bind_instance = False
+    success_message = ""
+
+    def get_title(self):
+        return f"Upload to {self.object}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "preview_url": self.request.path}
+
+    def get_service_kwargs(self, form):
+        return {"card": self.object, "upload": form.cleaned_data["file"], "mapping": form.mapping()}
+
+    def get_success_url(self):
+        return reverse("ratecards:import_job", kwargs={"pk": self.result.pk})
+
+    def post(self, request, *args, **kwargs):
+        if not request.POST.get("preview"):
+            return super().post(request, *args, **kwargs)
+        self.setup_object()
+        context = preview_context(request.FILES.get("file"))
         if request.htmx:
             return render(request, "ratecards/_upload_preview.html", context)
         form = UploadForm(request.POST, preview_url=request.path)
         return self.render_to_response(self.get_context_data(form=form, **context))
 
 
-class ImportJobView(StaffView):
-    area = CARD
-    template_name = "ratecards/import_job.html"
+def preview_context(upload) -> dict:
+    """The first lines as the import will read them, so columns and start row can be chosen."""
+    if upload is None:
+        return {"preview": None, "preview_error": "Choose a file to preview."}
+    try:
+        return {"preview": selectors.upload_preview(upload), "preview_error": ""}
+    except parsing.SheetError as exc:
+        return {"preview": None, "preview_error": str(exc)}
+
+
+class JobView(CardArea, ObjectDetailView):
+    """An import or build job's page; htmx polls its status fragment while it runs."""
+
+    context_object_name = "job"
+    partial_template_name = ""
 
     def get_template_names(self):
-        if self.request.htmx:
-            return ["ratecards/_import_status.html"]
-        return [self.template_name]
+        return [self.partial_template_name] if self.request.htmx else [self.template_name]
+
+    def get_breadcrumbs(self):
+        card = self.object.card
+        return [
+            ("Rate Cards", reverse("ratecards:index")),
+            (str(card), card.get_absolute_url()),
+            (self.get_title(), None),
+        ]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        job = get_object_or_404(ImportJob.objects.select_related("card"), pk=self.kwargs["pk"])
-        context.update(job=job, progress=services.job_progress(job), title=f"Import of {job.filename}")
-        return context
+        return super().get_context_data(progress=services.job_progress(self.object), **kwargs)
 
 
-class JobCancelView(AreaPermissionMixin, View):
-    area = CARD
-    model = None
-    url_name = ""
-
-    def post(self, request, pk):
-        job = get_object_or_404(self.model, pk=pk)
-        services.job_cancel(actor=request.user, job=job)
-        return redirect(self.url_name, pk=pk)
-
-
-class RevisionListView(ObjectListView):
-    area = CARD
-    table = ProviderRevisionTable
-    filterset = RevisionFilterSet
-    template_name = "ratecards/revisions.html"
-
-    def get_queryset(self):
-        self.card = get_object_or_404(ProviderCard, pk=self.kwargs["pk"])
-        return self.card.revisions.filter(state=RevisionState.PUBLISHED).select_related("published_by")
+class ImportJobView(JobView):
+    queryset = ImportJob.objects.select_related("card")
+    template_name = "ratecards/import_job.html"
+    partial_template_name = "ratecards/_import_status.html"
 
     def get_title(self):
-        return f"Revisions of {self.card}"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(card=self.card, tabs=provider_tabs(self.card), active_tab="Revisions")
-        return context
+        return f"Import of {self.object.filename}"
 
 
-class RevisionDiffView(StaffView):
-    area = CARD
+class BuildJobView(JobView):
+    queryset = BuildJob.objects.select_related("card")
+    template_name = "ratecards/build_job.html"
+    partial_template_name = "ratecards/_build_status.html"
+
+    def get_title(self):
+        return f"Build of {self.object.card}"
+
+
+class JobCancelView(CardArea, ObjectActionView):
+    """urls.py gives `queryset` (ImportJob or BuildJob) and `success_url_name` (the job's page)."""
+
+    service = services.job_cancel
+    instance_kwarg = "job"
+
+
+class RevisionListView(CardArea, ObjectChildrenView):
+    tab_group = PROVIDER_TABS
+    tab = ViewTab("Revisions", "ratecards:provider_revisions", weight=20)
+    template_name = "ratecards/revisions.html"
+    queryset = ProviderCardRevision.objects.filter(state=RevisionState.PUBLISHED)
+    queryset = queryset.select_related("card", "published_by")
+    parent_queryset = ProviderCard.objects.all()
+    parent_field = "card"
+    parent_context_name = "card"
+    parent_list_label = "Rate Cards"
+    parent_list_url_name = "ratecards:index"
+    table = ProviderRevisionTable
+    filterset = RevisionFilterSet
+
+    def get_title(self):
+        return f"Revisions of {self.parent}"
+
+
+class RevisionPage(CardArea, ObjectDetailView):
+    queryset = ProviderCardRevision.objects.select_related("card")
+    context_object_name = "revision"
+
+
+class RevisionDiffView(RevisionPage):
     template_name = "ratecards/diff.html"
 
+    def get_title(self):
+        return f"Changes in {self.object}"
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        revision = get_object_or_404(
-            ProviderCardRevision.objects.select_related("card"), pk=self.kwargs["pk"]
-        )
-        diff = selectors.revision_diff(revision)
-        context.update(revision=revision, diff=diff, title=f"Changes in {revision}")
-        return context
+        return super().get_context_data(diff=selectors.revision_diff(self.object), **kwargs)
 
 
-class RevisionDownloadView(AreaPermissionMixin, View):
-    area = CARD
+class RevisionDownloadView(RevisionPage):
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    def get(self, request, pk, fmt):
-        revision = get_object_or_404(ProviderCardRevision.objects.select_related("card"), pk=pk)
-        name = f"{revision.card.name}-r{revision.number or 'draft'}".replace('"', "")
+    def render_to_response(self, _context, **_response_kwargs):
+        revision, fmt = self.object, self.kwargs["fmt"]
         rows = selectors.revision_rows_for_export(revision)
         if fmt == "xlsx":
-            data = selectors.rows_to_xlsx(rows)
-            response = HttpResponse(
-                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
+            response = HttpResponse(selectors.rows_to_xlsx(rows), content_type=self.XLSX)
         else:
-            writer = csv.writer(_Echo(), lineterminator="\n")
+            writer, fmt = csv.writer(_Echo(), lineterminator="\n"), "csv"
             response = StreamingHttpResponse((writer.writerow(r) for r in rows), content_type="text/csv")
-            fmt = "csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        # RFC 6266: an ASCII fallback plus filename*=UTF-8 for any letters; CR/LF cannot split the header.
+        response["Content-Disposition"] = content_disposition_header(
+            True, selectors.export_filename(revision, fmt)
+        )
         return response
 
 
@@ -411,170 +385,149 @@ class _Echo:
         return value
 
 
-class RevisionRollbackView(AreaPermissionMixin, View):
-    area = CARD
+class RevisionRollbackView(CardArea, ObjectActionView):
+    queryset = ProviderCardRevision.objects.all()
+    service = services.provider_revision_rollback
+    instance_kwarg = "revision"
+    success_message = "Published revision {result.number} with the rows of r{obj.number}."
+    success_url_name = "ratecards:provider_revisions"
 
-    def post(self, request, pk):
-        revision = get_object_or_404(ProviderCardRevision, pk=pk)
-        try:
-            new = services.provider_revision_rollback(actor=request.user, revision=revision)
-            messages.success(request, f"Published revision {new.number} with the rows of r{revision.number}.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("ratecards:provider_revisions", pk=revision.card_id)
+    def get_success_url_kwargs(self):
+        return {"pk": self.object.card_id}
 
 
 # ---- customer cards ----------------------------------------------------------------------------
 
 
-class CustomerCardEditView(ProviderCardEditView):
-    queryset = CustomerCard.objects.all()
+class CustomerCardPage(CardArea):
+    tab_group = CUSTOMER_TABS
+    selector = selectors.customer_card_list
+    context_object_name = "card"
+    list_label = "Rate Cards"
+    list_url_name = "ratecards:index"
+
+
+class CustomerCardEditView(CustomerCardPage, ObjectEditView):
+    tab = ViewTab("Properties", "ratecards:customer_edit", weight=40)
     form = CustomerCardForm
-    template_name = "generic/object_edit.html"
+    create_service = services.customer_card_create
+    update_service = services.customer_card_update
     title = "Add Customer Card"
 
-    @property
-    def service(self):
-        return services.customer_card_update if self.object else services.customer_card_create
 
-
-def customer_tabs(card):
-    return [
-        ("Rates", reverse("ratecards:customer_detail", args=[card.pk])),
-        ("Profits", reverse("ratecards:customer_profits", args=[card.pk])),
-        ("Revisions", reverse("ratecards:customer_revisions", args=[card.pk])),
-        ("Properties", reverse("ratecards:customer_edit", args=[card.pk])),
-    ]
-
-
-class CustomerTabView(StaffView):
-    area = CARD
+class CustomerTabView(CustomerCardPage, ObjectDetailView):
+    tab = ViewTab("Rates", "ratecards:customer_detail", weight=10)
     template_name = "ratecards/customer_detail.html"
-    active_tab = "Rates"
+    per_page = SHEET_PAGE_SIZE
+    shows_revision = True  # the Rates tab says which revision the rows come from
+    add_url_name = ""
+    add_label = ""
 
-    def get_table(self, card):
-        rates = selectors.customer_rates(card)
-        return CustomerRateTable(RateFilterSet(self.request.GET, rates).qs)
+    def get_table(self):
+        return CustomerRateTable(RateFilterSet(self.request.GET, selectors.customer_rates(self.object)).qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        card = get_object_or_404(selectors.customer_card_list(), pk=self.kwargs["pk"])
-        table = self.get_table(card)
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        context.update(
-            card=card, table=table, title=str(card), tabs=customer_tabs(card), active_tab=self.active_tab
-        )
-        context["last_build"] = card.build_jobs.first()
-        context["breadcrumbs"] = [("Rate Cards", reverse("ratecards:index")), (str(card), None)]
+        context["table"] = configure_table(self.request, self.get_table(), per_page=self.per_page)
+        context["last_build"] = self.object.build_jobs.first()
+        if self.add_url_name:
+            context["add_url"] = reverse(self.add_url_name, kwargs={"card_pk": self.object.pk})
+            context["add_label"] = self.add_label
         return context
 
 
 class CustomerProfitsView(CustomerTabView):
-    active_tab = "Profits"
+    tab = ViewTab("Profits", "ratecards:customer_profits", weight=20)
+    shows_revision = False
+    add_url_name = "ratecards:profit_add"
+    add_label = "Add New Row"
 
-    def get_table(self, card):
-        return ProfitRuleTable(card.profit_rules.all())
+    def get_table(self):
+        return ProfitRuleTable(self.object.profit_rules.all())
 
 
 class CustomerRevisionsView(CustomerTabView):
-    active_tab = "Revisions"
+    tab = ViewTab("Revisions", "ratecards:customer_revisions", weight=30)
+    shows_revision = False
 
-    def get_table(self, card):
+    def get_table(self):
         return CustomerRevisionTable(
-            CustomerCardRevision.objects.filter(card=card).select_related("created_by")
+            CustomerCardRevision.objects.filter(card=self.object).select_related("created_by")
         )
 
 
-class ProfitRuleEditView(ObjectEditView):
-    area = CARD
+class ProfitRuleAddView(CardArea, ObjectChildEditView):
+    queryset = ProfitRule.objects.all()
+    parent_queryset = CustomerCard.objects.all()
+    parent_url_kwarg = "card_pk"
+    parent_field = "card"
+    parent_list_label = "Rate Cards"
+    parent_list_url_name = "ratecards:index"
+    form = ProfitRuleForm
+    create_service = services.profit_rule_create
+    title = "Add New Row"
+    success_url_name = "ratecards:customer_profits"
+
+
+class ProfitRuleEditView(CardArea, ObjectEditView):
     queryset = ProfitRule.objects.select_related("card")
     form = ProfitRuleForm
-    title = "Add New Row"
+    update_service = services.profit_rule_update
+    success_url_name = "ratecards:customer_profits"
 
-    def setup_object(self):
-        super().setup_object()
-        if self.object is not None:
-            self.card = self.object.card
-        else:
-            self.card = get_object_or_404(CustomerCard, pk=self.kwargs["card_pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        if self.object is not None:
-            kwargs["instance"] = self.object
-        return kwargs
-
-    def call_service(self, form):
-        if self.object is not None:
-            return services.profit_rule_update(
-                actor=self.request.user, instance=self.object, **form.cleaned_data
-            )
-        return services.profit_rule_create(actor=self.request.user, card=self.card, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("ratecards:customer_profits", args=[self.card.pk])
+    def get_success_url_kwargs(self):
+        return {"pk": self.object.card_id}
 
 
-class ProfitRuleDeleteView(AreaPermissionMixin, View):
-    area = CARD
+class ProfitRuleDeleteView(CardArea, ObjectActionView):
+    queryset = ProfitRule.objects.all()
+    service = services.profit_rule_delete
+    success_url_name = "ratecards:customer_profits"
 
-    def post(self, request, pk):
-        rule = get_object_or_404(ProfitRule, pk=pk)
-        services.profit_rule_delete(actor=request.user, instance=rule)
-        return redirect("ratecards:customer_profits", pk=rule.card_id)
+    def get_success_url_kwargs(self):
+        return {"pk": self.object.card_id}
 
 
-class BuildView(StaffView):
+class BuildView(CustomerCardPage, ObjectDetailView):
     """Build From Carrier Cards: GET asks for confirmation, POST queues the build."""
 
-    area = CARD
     template_name = "ratecards/build_confirm.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        card = get_object_or_404(CustomerCard, pk=self.kwargs["pk"])
-        context.update(card=card, title=f"Build {card} From Carrier Cards")
-        return context
+    def get_title(self):
+        return f"Build {self.object} From Carrier Cards"
 
-    def post(self, request, pk):
-        card = get_object_or_404(CustomerCard, pk=pk)
-        try:
-            job = services.build_job_create(actor=request.user, card=card)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(card)
-        return redirect("ratecards:build_job", pk=job.pk)
+    def get_breadcrumbs(self):
+        card = (str(self.object), self.object.get_absolute_url())
+        return [("Rate Cards", reverse("ratecards:index")), card, ("Build From Carrier Cards", None)]
+
+    def post(self, request, *args, **kwargs):
+        return BuildQueueView.as_view()(request, *args, **kwargs)
 
 
-class BuildStaleView(AreaPermissionMixin, View):
-    area = CARD
+class BuildQueueView(CardArea, ObjectActionView):
+    queryset = CustomerCard.objects.all()
+    service = services.build_job_create
+    instance_kwarg = "card"
 
-    def post(self, request):
-        jobs = services.build_stale_cards(actor=request.user)
-        messages.success(request, f"Queued {len(jobs)} build(s).")
-        return redirect("ratecards:index")
+    def get_success_url(self):
+        if self.result is None:
+            return self.object.get_absolute_url()
+        return reverse("ratecards:build_job", kwargs={"pk": self.result.pk})
 
 
-class BuildJobView(StaffView):
-    area = CARD
-    template_name = "ratecards/build_job.html"
+class BuildStaleView(CardArea, ObjectActionView):
+    service = services.build_stale_cards
+    success_message = "Queued {result_count} build(s)."
+    success_url_name = "ratecards:index"
 
-    def get_template_names(self):
-        return ["ratecards/_build_status.html"] if self.request.htmx else [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        job = get_object_or_404(BuildJob.objects.select_related("card"), pk=self.kwargs["pk"])
-        context.update(job=job, progress=services.job_progress(job), title=f"Build of {job.card}")
-        return context
+    def get_success_message(self):
+        return self.success_message.format(result_count=len(self.result))
 
 
 # ---- exchange rates ----------------------------------------------------------------------------
 
 
-class ExchangeRateListView(ObjectListView):
-    area = CARD
+class ExchangeRateListView(CardArea, ObjectListView):
     title = "Exchange Rates"
     queryset = ExchangeRate.objects.all()
     table = ExchangeRateTable
@@ -583,12 +536,9 @@ class ExchangeRateListView(ObjectListView):
     add_label = "Add Exchange Rate"
 
 
-class ExchangeRateEditView(ObjectEditView):
-    area = CARD
+class ExchangeRateEditView(CardArea, ObjectEditView):
     queryset = ExchangeRate.objects.all()
     form = ExchangeRateForm
     title = "Add Exchange Rate"
     service = services.exchange_rate_set
-
-    def get_success_url(self):
-        return reverse("ratecards:exchange_rates")
+    success_url_name = "ratecards:exchange_rates"

@@ -6,17 +6,21 @@ hashes and the decision comes from the in-process engine. A routing refusal is a
 """
 
 import ipaddress
-import json
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
+import orjson
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from .engine import Decision, engine
+from .engine import AuthEntry, Decision, Snapshot, Unavailable, engine
 from .services import hash_token
 
 NUMBER_RE = re.compile(r"^\+?[0-9*#]+$")
+TECH_PREFIX_END = re.compile(r"[*#]")
 MAX_DIGITS = 20
+MAX_BODY = 64 * 1024
 
 
 class BadRequest(Exception):
@@ -26,7 +30,7 @@ class BadRequest(Exception):
 
 
 def _dumps(data: dict) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode()
+    return orjson.dumps(data)
 
 
 def _bearer(header: str) -> str:
@@ -36,11 +40,20 @@ def _bearer(header: str) -> str:
     return value.strip()
 
 
+@lru_cache(maxsize=4096)  # a proxy's callers come from a small set of addresses
+def _address(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError as exc:
+        raise BadRequest(400, "source_ip", f"{text!r} is not an IP address.") from exc
+
+
 def parse_request(body: bytes) -> dict:
     """Validated {number, source_ip, source_port, username} or BadRequest naming the field."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        # orjson refuses nesting deeper than 1024 levels with a JSONDecodeError, not a RecursionError.
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
         raise BadRequest(400, "body", f"Malformed JSON: {exc}.") from exc
     if not isinstance(data, dict):
         raise BadRequest(400, "body", "Send a JSON object.")
@@ -50,7 +63,7 @@ def parse_request(body: bytes) -> dict:
     if not isinstance(number, str) or not NUMBER_RE.match(number):
         raise BadRequest(400, "number", "Digits only (a leading + and a tech prefix's * or # allowed).")
     # A tech prefix ends at its last * or #; the number after it is what must fit E.164-ish limits.
-    if len(re.split(r"[*#]", number)[-1].lstrip("+")) > MAX_DIGITS or len(number) > 2 * MAX_DIGITS:
+    if len(TECH_PREFIX_END.split(number)[-1].lstrip("+")) > MAX_DIGITS or len(number) > 2 * MAX_DIGITS:
         raise BadRequest(400, "number", f"At most {MAX_DIGITS} digits.")
     username = data.get("username") or None
     if username is not None and (not isinstance(username, str) or len(username) > 64):
@@ -60,11 +73,11 @@ def parse_request(body: bytes) -> dict:
         if username is None:
             raise BadRequest(400, "source_ip", "This field is required (or give username).")
         source_ip = None
+    elif not isinstance(source_ip, str):
+        # ipaddress takes an integer as an address; a proxy sending one has a bug worth seeing.
+        raise BadRequest(400, "source_ip", "An IP address as a JSON string.")
     else:
-        try:
-            source_ip = str(ipaddress.ip_address(source_ip))
-        except (ValueError, TypeError) as exc:
-            raise BadRequest(400, "source_ip", f"{source_ip!r} is not an IP address.") from exc
+        source_ip = _address(source_ip)
     port = data.get("source_port")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
         raise BadRequest(400, "source_port", "A port number from 1 to 65535.")
@@ -139,29 +152,97 @@ def rtjson(decision: Decision) -> dict:
                     "dst_uri": f"sip:{hostport};transport={gateway.protocol}",
                     "fr_timer": carrier.fr_timer,
                     "fr_inv_timer": carrier.fr_inv_timer,
-                    "headers": {"extra": f"X-Connexcs-Carrier: {carrier.id}\r\n"},
+                    # For the switch's limits; rtjson ignores it, and nothing internal goes out in SIP.
+                    "carrier": carrier_limits(carrier),
                 }
             )
     return {"version": "1.0", "routing": "serial", "routes": routes}
 
 
-def answer(method: str, authorization: str, body: bytes) -> tuple[int, bytes]:
+def carrier_limits(carrier) -> dict:
+    return {"id": carrier.id, "channels": carrier.channels, "cps": carrier.cps}
+
+
+def matched_auth(snap: Snapshot, decision: Decision, source_ip, username) -> AuthEntry | None:
+    """The IP auth row or SIP user the decision was made for (its label says which)."""
+    if username:
+        return snap.sip_users.get(username)
+    if decision.customer is None or not source_ip:
+        return None
+    for entry in snap.auth.lookup(source_ip):
+        if entry.label == decision.auth and entry.customer_id == decision.customer.id:
+            return entry
+    return None
+
+
+def switch_fields(decision: Decision, entry: AuthEntry | None) -> dict:
+    """What the switch enforces: limits per customer, IP auth and route, and a SIP user's HA1."""
+    out: dict = {}
+    if entry is not None and entry.ha1:
+        out["sip_user"] = {"ha1": entry.ha1}
+    if not decision.ok:
+        return out
+    c, r = decision.customer, decision.route
+    limits = {"customer": {"id": c.id, "channels": c.channels, "cps": c.cps}}
+    if entry is not None and entry.id:
+        limits["ipauth"] = {"id": entry.id, "channels": entry.channels, "cps": entry.cps}
+    limits["route"] = {"id": r.id, "channels": r.channels, "cps": r.cps, "max_duration": r.max_duration}
+    out["limits"] = limits
+    return out
+
+
+def read_wsgi_body(environ: dict) -> bytes:
+    """The request body, at most MAX_BODY bytes, sent with a Content-Length or chunked."""
+    stream = environ["wsgi.input"]
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError as exc:
+        raise BadRequest(400, "body", "Content-Length is not a number.") from exc
+    if length < 0 and "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return b""
+    try:
+        body = stream.read(MAX_BODY + 1) if length < 0 else stream.read(length) if length <= MAX_BODY else b""
+    except Exception as exc:
+        # The server's own error for a broken chunk (gunicorn raises its parser's exceptions here).
+        raise BadRequest(
+            400, "body", "The request body could not be read (broken chunked encoding?)."
+        ) from exc
+    if length > MAX_BODY or len(body) > MAX_BODY:
+        raise BadRequest(400, "body", f"Send a JSON body of at most {MAX_BODY // 1024} KiB.")
+    return body
+
+
+def answer(method: str, authorization: str, read_body: Callable[[], bytes]) -> tuple[int, bytes]:
     """(HTTP status, JSON body) for one API call; shared by the Django view and the WSGI fast path."""
     if method != "POST":
         return 405, _dumps({"error": "Use POST.", "field": "method"})
     try:
         if not engine.token_valid(hash_token(_bearer(authorization))):
             raise BadRequest(401, "Authorization", "Unknown or revoked API token.")
-        data = parse_request(body)
+        data = parse_request(read_body())
+        decision = engine.route(number=data["number"], source_ip=data["source_ip"], username=data["username"])
+        entry = matched_auth(engine.snapshot(), decision, data["source_ip"], data["username"])
     except BadRequest as exc:
         return exc.status, _dumps({"error": exc.message, "field": exc.field})
-    decision = engine.route(number=data["number"], source_ip=data["source_ip"], username=data["username"])
-    return 200, _dumps(decision_json(decision))
+    except Unavailable as exc:
+        # HTTP 503: the proxy tries its next routing server, as it would for a dead one.
+        return 503, _dumps({"error": str(exc), "field": None})
+    out = decision_json(decision)
+    out.update(switch_fields(decision, entry))
+    return 200, _dumps(out)
 
 
 @csrf_exempt
 def route_view(request):
-    status, body = answer(request.method, request.META.get("HTTP_AUTHORIZATION", ""), request.body)
+    def read_body() -> bytes:
+        if not request.META.get("CONTENT_LENGTH"):
+            # Django reads a body only with a Content-Length; a proxy may send it chunked.
+            return read_wsgi_body(request.META)
+        if int(request.META["CONTENT_LENGTH"]) > MAX_BODY:
+            raise BadRequest(400, "body", f"Send a JSON body of at most {MAX_BODY // 1024} KiB.")
+        return request.body
+
+    status, body = answer(request.method, request.META.get("HTTP_AUTHORIZATION", ""), read_body)
     response = HttpResponse(body, status=status, content_type="application/json")
     if status == 405:
         response["Allow"] = "POST"

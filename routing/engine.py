@@ -2,11 +2,16 @@
 
 Every answer comes from one immutable in-process `Snapshot` (auth index, customers with their
 balance, ingress routes, cards, carriers and gateways) plus one compiled `PrefixIndex` per
-published customer-card revision. No ORM per call. Each process compares its snapshot's version
-with `connexcs.versioning.current("routing")` at most every CHECK_INTERVAL seconds; when it moved,
-a new snapshot is built (in a background thread when one already serves, so calls never wait)
-and swapped in with one assignment. Revisions are immutable, so their indexes are reused across
-snapshots and only a newly published revision is loaded.
+published customer-card revision. No ORM per call. Revisions are immutable, so their indexes are
+reused across snapshots and only a newly published revision is loaded.
+
+Freshness (see `Engine.snapshot`): a process asks whether the data moved at most every
+CHECK_INTERVAL seconds (Redis, and PostgreSQL every DB_CHECK_INTERVAL or whenever Redis is away).
+It answers from the previous snapshot while a new one builds in the background only within
+STALE_GRACE of the moment it last confirmed that snapshot current; past that a call waits for the
+new snapshot, so the first call after an idle period never gets old data. When neither store
+answers for MAX_UNCONFIRMED seconds, calls are refused (`Unavailable`, HTTP 503 at the API) rather
+than answered from data nobody can vouch for.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import gc
 import ipaddress
 import json
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +31,11 @@ from .prefix_index import PrefixIndex
 log = logging.getLogger(__name__)
 
 CHECK_INTERVAL = 0.25
+DB_CHECK_INTERVAL = 1.0
+REDIS_RETRY = 1.0
+STALE_GRACE = 1.0
+MAX_UNCONFIRMED = 1.5
+VERSION = "routing"
 ZERO = Decimal(0)
 
 OK = 200
@@ -45,6 +54,8 @@ class CustomerInfo:
     currency: str
     balance: Decimal
     debit_limit: Decimal
+    channels: int = 0  # the switch's limits; 0 means unlimited
+    cps: int = 0
 
     @property
     def active(self) -> bool:
@@ -62,7 +73,7 @@ class RouteInfo:
     card_id: int
     tech_prefix: str = ""
     dial_prefixes: tuple[str, ...] = ()
-    dial_pattern: re.Pattern | None = None
+    dial_pattern: Any = None  # compiled by routing.patterns (RE2), never by `re`
     channels: int = 0
     cps: int = 0
     max_duration: int = 7200
@@ -102,6 +113,8 @@ class CarrierInfo:
     gateways: tuple[GatewayInfo, ...]  # heaviest first
     fr_timer: int = 3000  # ms to a first reply (SIP 100)
     fr_inv_timer: int = 60000  # ms to an answer once ringing
+    channels: int = 0  # the switch's limits; 0 means unlimited
+    cps: int = 0
 
 
 class RateRow(NamedTuple):
@@ -124,6 +137,10 @@ class AuthEntry:
     tech_prefix: str
     label: str  # what matched, for the simulator: "IP 10.0.0.1", "CIDR 10.0.0.0/24", "SIP user bob"
     rank: int  # 0 exact / SIP user, then larger for wider networks
+    id: int = 0  # the IPAuth row (0 for a SIP user), for the switch's per-IP limits
+    channels: int = 0
+    cps: int = 0
+    ha1: str = ""  # a SIP user's digest HA1, which the switch checks the caller's response against
 
 
 class AuthIndex:
@@ -160,7 +177,7 @@ class AuthIndex:
 
 @dataclass
 class Snapshot:
-    version: int
+    versions: dict[str, int]  # what each version store said just before this was loaded
     auth: AuthIndex
     sip_users: dict[str, AuthEntry]
     customers: dict[int, CustomerInfo]
@@ -169,6 +186,12 @@ class Snapshot:
     carriers: dict[int, CarrierInfo]
     indexes: dict[int, PrefixIndex[RateRow]]  # by revision id
     tokens: frozenset[str] = frozenset()  # sha256 hex of every active API token
+    # card id -> its newly published revision, compiling in the background; until it is ready the
+    # card answers from its previous revision (the one in `cards`).
+    pending: dict[int, int] = field(default_factory=dict)
+    # (id(row), profit assurance) -> carriers chosen, filled as calls come: parsing the providers
+    # and their costs is most of a decision's work, and the answer is fixed for the snapshot's life.
+    carrier_lists: dict[tuple[int, bool], tuple[tuple, tuple, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -202,121 +225,158 @@ class Decision:
         return self.code == OK
 
 
-def _refuse(code: int, reason: str, **kw: Any) -> Decision:
-    return Decision(code=code, reason=reason, **kw)
+class Refused(Exception):
+    """A step turned the call down; the decision carries the code and reason."""
+
+
+def _refuse(decision: Decision, code: int, reason: str) -> None:
+    decision.code, decision.reason = code, reason
+    raise Refused
 
 
 def decide(
     snap: Snapshot, *, number: str, source_ip: str | None = None, username: str | None = None
 ) -> Decision:
-    """The routing decision for one call, from a snapshot only."""
-    dialled = number[1:] if number.startswith("+") else number
+    """The routing decision for one call, from a snapshot only: each step fills in or refuses."""
+    decision = Decision(code=OK, reason="OK", dialled=number.removeprefix("+"))
+    try:
+        entries = identify_caller(snap, decision, source_ip=source_ip, username=username)
+        if len({e.customer_id for e in entries}) == 1:
+            # One caller: its account state answers before its routes do.
+            check_account(decision, snap.customers[entries[0].customer_id])
+        match_ingress_route(snap, decision, entries)
+        check_account(decision, decision.customer)
+        find_rate(snap, decision)
+        choose_carriers(snap, decision)
+    except Refused:
+        pass
+    return decision
+
+
+def identify_caller(
+    snap: Snapshot, decision: Decision, *, source_ip: str | None, username: str | None
+) -> list[AuthEntry]:
+    """The auth entries (SIP user, or IP/CIDR/host) that fit the caller and the dialled tech prefix."""
     if username:
         sip = snap.sip_users.get(username)
         if sip is None:
-            return _refuse(NOT_AUTHORISED, "Unknown User", dialled=dialled)
+            _refuse(decision, NOT_AUTHORISED, "Unknown User")
         entries = [sip]
     else:
         entries = snap.auth.lookup(source_ip) if source_ip else []
         if not entries:
-            return _refuse(NOT_AUTHORISED, "IP Not Authorised", dialled=dialled)
-    entries = [e for e in entries if dialled.startswith(e.tech_prefix)]
+            _refuse(decision, NOT_AUTHORISED, "IP Not Authorised")
+    entries = [e for e in entries if decision.dialled.startswith(e.tech_prefix)]
     if not entries:
-        return _refuse(NOT_AUTHORISED, "IP Not Authorised (no matching tech prefix)", dialled=dialled)
+        _refuse(decision, NOT_AUTHORISED, "IP Not Authorised (no matching tech prefix)")
+    decision.auth = entries[0].label
+    return entries
 
-    customer_ids = {e.customer_id for e in entries}
-    if len(customer_ids) == 1:
-        # One caller: its account state answers before its routes do.
-        only = snap.customers[entries[0].customer_id]
-        refusal = _account_refusal(only, dialled=dialled, auth=entries[0].label)
-        if refusal:
-            return refusal
 
+def check_account(decision: Decision, customer: CustomerInfo) -> None:
+    """Refuse a customer that is not active or has no credit left (balance + debit limit <= 0)."""
+    if not customer.active:
+        decision.customer = customer
+        _refuse(decision, FORBIDDEN, f"Customer {customer.status}")
+    if not customer.has_credit:
+        decision.customer = customer
+        _refuse(decision, FORBIDDEN, "Out of balance")
+
+
+def passes_dial_string(route: RouteInfo, number: str) -> bool:
+    """The route's dial-string filter: digits only, a listed prefix, and the (re2) pattern."""
+    return number.isdigit() and route.allows(number)
+
+
+def match_ingress_route(snap: Snapshot, decision: Decision, entries: list[AuthEntry]) -> None:
+    """The caller's ingress route for this number: longest tech prefix, then closest auth, then id."""
     best = None
     for entry in entries:
         for route in snap.routes.get(entry.customer_id, ()):
-            if not dialled.startswith(route.tech_prefix):
+            if not decision.dialled.startswith(route.tech_prefix):
                 continue
-            strip = (
-                route.tech_prefix if len(route.tech_prefix) >= len(entry.tech_prefix) else entry.tech_prefix
-            )
-            rest = dialled[len(strip) :]
-            if not rest.isdigit() or not route.allows(rest):
+            strip = max(route.tech_prefix, entry.tech_prefix, key=len)
+            rest = decision.dialled[len(strip) :]
+            if not passes_dial_string(route, rest):
                 continue
             key = (-len(strip), entry.rank, route.id)
             if best is None or key < best[0]:
                 best = (key, entry, route, rest)
     if best is None:
-        return _refuse(NOT_FOUND, "No ingress route for this number", dialled=dialled, auth=entries[0].label)
+        _refuse(decision, NOT_FOUND, "No ingress route for this number")
     _key, entry, route, rest = best
-    customer = snap.customers[route.customer_id]
-    decision = Decision(
-        code=OK, reason="OK", dialled=dialled, auth=entry.label, customer=customer, route=route
-    )
-    decision.number = rest
-    if len(customer_ids) > 1:
-        refusal = _account_refusal(customer, dialled=dialled, auth=entry.label)
-        if refusal:
-            refusal.route, refusal.number = route, rest
-            return refusal
+    decision.auth, decision.route, decision.number = entry.label, route, rest
+    decision.customer = snap.customers[route.customer_id]
 
-    card = snap.cards.get(route.card_id)
-    decision.card = card
+
+def find_rate(snap: Snapshot, decision: Decision) -> None:
+    """The route's card and the longest prefix of its published revision matching the number."""
+    card = decision.card = snap.cards.get(decision.route.card_id)
     if card is None or not card.active:
-        return _with(decision, UNAVAILABLE, "No Routes Available (rate card inactive)")
+        _refuse(decision, UNAVAILABLE, "No Routes Available (rate card inactive)")
     index = snap.indexes.get(card.revision_id) if card.revision_id else None
-    match = index.longest(rest) if index is not None else None
+    match = index.longest(decision.number) if index is not None else None
     if match is None:
-        return _with(decision, NO_ROUTE, "No Route Available")
-    decision.prefix, row = match
-    decision.row = row
-    if row.blocked:
-        return _with(decision, UNAVAILABLE, "No Routes Available (blocked)")
+        _refuse(decision, NO_ROUTE, "No Route Available")
+    decision.prefix, decision.row = match
+    if decision.row.blocked:
+        _refuse(decision, UNAVAILABLE, "No Routes Available (blocked)")
 
-    profit_dropped = False
+
+def choose_carriers(snap: Snapshot, decision: Decision) -> None:
+    """The row's providers that are active, have a gateway and (with Profit Assurance) cost <= the sale."""
+    key = (id(decision.row), decision.route.profit_assurance)  # rows live as long as the snapshot
+    found = snap.carrier_lists.get(key)
+    if found is None:
+        found = snap.carrier_lists[key] = _carrier_list(snap, decision.row, decision.route.profit_assurance)
+    choices, dropped, refusal = found
+    decision.carriers, decision.dropped = list(choices), list(dropped)
+    if refusal:
+        _refuse(decision, UNAVAILABLE, refusal)
+
+
+def _carrier_list(snap: Snapshot, row: RateRow, profit_assurance: bool) -> tuple[tuple, tuple, str]:
+    choices, dropped, profit_dropped = [], [], False
     providers = json.loads(row.providers) if isinstance(row.providers, str) else row.providers
     for provider in providers:
         carrier = snap.carriers.get(provider["carrier_id"])
         if carrier is None or not carrier.active:
-            decision.dropped.append((str(provider["carrier_id"]), "carrier inactive"))
+            dropped.append((str(provider["carrier_id"]), "carrier inactive"))
             continue
         cost = Decimal(provider["cost"])
-        if route.profit_assurance and cost > row.rate:
-            decision.dropped.append((carrier.name, f"Profit Assurance: costs {cost} > sells {row.rate}"))
+        if profit_assurance and cost > row.rate:
+            dropped.append((carrier.name, f"Profit Assurance: costs {cost} > sells {row.rate}"))
             profit_dropped = True
             continue
         if not carrier.gateways:
-            decision.dropped.append((carrier.name, "no enabled gateway"))
+            dropped.append((carrier.name, "no enabled gateway"))
             continue
-        decision.carriers.append(
-            CarrierChoice(
-                carrier=carrier,
-                provider_card_id=provider.get("provider_card_id"),
-                prefix=provider.get("prefix", ""),
-                cost=cost,
-                connect_cost=Decimal(provider.get("connect_cost") or 0),
-                mcd=int(provider.get("mcd") or 1),
-                pulse=int(provider.get("pulse") or 1),
-            )
-        )
-    if not decision.carriers:
-        why = "Profit Assurance" if profit_dropped else "no carrier"
-        return _with(decision, UNAVAILABLE, f"No Routes Available ({why})")
-    decision.carriers.sort(key=lambda c: c.cost)  # stable: the build's order breaks ties
-    return decision
+        choices.append(_choice(carrier, provider, cost))
+    choices.sort(key=lambda c: c.cost)  # stable: the build's order breaks ties
+    refusal = (
+        "" if choices else f"No Routes Available ({'Profit Assurance' if profit_dropped else 'no carrier'})"
+    )
+    return tuple(choices), tuple(dropped), refusal
 
 
-def _account_refusal(customer: CustomerInfo, **kw: Any) -> Decision | None:
-    if not customer.active:
-        return _refuse(FORBIDDEN, f"Customer {customer.status}", customer=customer, **kw)
-    if not customer.has_credit:
-        return _refuse(FORBIDDEN, "Out of balance", customer=customer, **kw)
-    return None
+def _choice(carrier: CarrierInfo, provider: dict, cost: Decimal) -> CarrierChoice:
+    return CarrierChoice(
+        carrier=carrier,
+        provider_card_id=provider.get("provider_card_id"),
+        prefix=provider.get("prefix", ""),
+        cost=cost,
+        connect_cost=Decimal(provider.get("connect_cost") or 0),
+        mcd=int(provider.get("mcd") or 1),
+        pulse=int(provider.get("pulse") or 1),
+    )
 
 
-def _with(decision: Decision, code: int, reason: str) -> Decision:
-    decision.code, decision.reason = code, reason
-    return decision
+class Unavailable(Exception):
+    """The routing data cannot be confirmed current (or loaded): refuse rather than guess."""
+
+
+def _agrees(recorded: dict[str, int], seen: dict[str, int]) -> bool:
+    return all(recorded.get(source) == value for source, value in seen.items())
 
 
 class Engine:
@@ -325,10 +385,9 @@ class Engine:
     def __init__(self, *, background: bool | None = None, check_interval: float = CHECK_INTERVAL):
         self._background = background
         self.check_interval = check_interval
-        self._snapshot: Snapshot | None = None
-        self._checked_at = 0.0
         self._lock = threading.Lock()
-        self._building = False
+        self._building = self._compiling = False
+        self.reset()
 
     @property
     def background(self) -> bool:
@@ -340,48 +399,91 @@ class Engine:
 
     def reset(self) -> None:
         with self._lock:
-            self._snapshot = None
-            self._checked_at = 0.0
+            self._snapshot: Snapshot | None = None
+            self._checked_at = self._confirmed_at = self._db_checked_at = -1e9
+            self._redis_retry_at = 0.0
+            self._compiled: dict[int, PrefixIndex[RateRow]] = {}  # revision id -> index, until swapped in
 
     def snapshot(self) -> Snapshot:
         snap = self._snapshot
-        now = time.monotonic()
-        if snap is not None and now - self._checked_at < self.check_interval:
+        if snap is not None and time.monotonic() - self._checked_at < self.check_interval:
             return snap
+        return self._refresh()
+
+    def _refresh(self) -> Snapshot:
+        now = self._checked_at = time.monotonic()
+        snap = self._snapshot
+        seen = self._look(now)
+        if snap is not None and seen and _agrees(snap.versions, seen):
+            self._confirmed_at = now
+            if snap.pending and not self._compiling:
+                self._compile_in_background(set(snap.pending.values()))  # an earlier attempt failed
+            return snap
+        if not seen:
+            if snap is not None and now - self._confirmed_at < MAX_UNCONFIRMED:
+                return snap
+            raise Unavailable("Neither PostgreSQL nor Redis answers: routing data cannot be confirmed.")
+        # Only a change Redis reports may be served late: a change only PostgreSQL shows means Redis
+        # missed a bump, and the previous confirmation may have been Redis's mistake.
+        redis_moved = "redis" in seen and snap is not None and snap.versions.get("redis") != seen["redis"]
+        if redis_moved and self.background and now - self._confirmed_at < STALE_GRACE:
+            self._rebuild_in_background()
+            return snap
+        return self._rebuild()
+
+    def _look(self, now: float) -> dict[str, int]:
+        """The routing version as each store that answers states it."""
         from connexcs import versioning
 
-        self._checked_at = now
-        try:
-            version = versioning.current("routing")
-        except Exception:
-            # Redis away: keep answering from what we have, and look again at the next check.
-            log.warning("routing version unavailable; serving the current snapshot", exc_info=True)
-            if snap is not None:
-                return snap
-            version = -1
-        if snap is not None and snap.version == version:
-            return snap
-        if snap is not None and self.background:
-            self._rebuild_in_background(version)
-            return snap
-        return self._rebuild(version)
+        seen = {}
+        if now >= self._redis_retry_at:
+            try:
+                seen["redis"] = versioning.fast(VERSION)
+            except versioning.Unreachable:
+                log.warning("routing version: Redis unreachable, asking PostgreSQL")
+                self._redis_retry_at = now + REDIS_RETRY
+        if "redis" not in seen or now - self._db_checked_at >= DB_CHECK_INTERVAL:
+            try:
+                seen["db"] = versioning.current(VERSION)
+                self._db_checked_at = now
+            except versioning.Unreachable:
+                log.warning("routing version: PostgreSQL unreachable")
+        return seen
 
-    def _rebuild(self, version: int) -> Snapshot:
+    def _rebuild(self) -> Snapshot:
+        from django.db import DatabaseError
+
         from .loader import load_snapshot
 
         with self._lock:
+            started = time.monotonic()
+            self._db_checked_at = -1e9  # both stores, so the new snapshot records both
+            seen = self._look(started)
             current = self._snapshot
-            if current is not None and current.version >= version:
-                return current
-            snap = load_snapshot(version, previous=current)
-            self._snapshot = snap
+            waiting = current is not None and set(current.pending.values()) & self._compiled.keys()
+            if current is not None and seen and _agrees(current.versions, seen) and not waiting:
+                self._confirmed_at = started
+                return current  # built while this call waited for the lock
+            if not seen:
+                raise Unavailable("Neither PostgreSQL nor Redis answers: routing data cannot be loaded.")
+            try:
+                # Compiling a large new card revision takes a second or more: the snapshot swaps in
+                # now with everything else current, and the revision follows when compiled.
+                defer = current is not None and self.background  # a test's data is invisible to threads
+                snap = load_snapshot(seen, previous=current, compiled=self._compiled, defer=defer)
+            except DatabaseError as exc:
+                raise Unavailable(f"Routing data cannot be loaded: {exc}") from exc
+            self._snapshot, self._confirmed_at = snap, started
+            self._compiled = {rid: index for rid, index in self._compiled.items() if rid not in snap.indexes}
+        if snap.pending:
+            self._compile_in_background(set(snap.pending.values()))
         # A card is hundreds of thousands of long-lived objects; the cyclic GC would walk them all
         # on every full collection (tens of ms, the API's p99). Freezing keeps them out of its
         # scans; refcounting still frees an old snapshot once nothing uses it.
         gc.freeze()
         return snap
 
-    def _rebuild_in_background(self, version: int) -> None:
+    def _rebuild_in_background(self) -> None:
         with self._lock:
             if self._building:
                 return
@@ -391,15 +493,44 @@ class Engine:
             from django.db import connection
 
             try:
-                self._rebuild(version)
+                self._rebuild()
             except Exception:
-                log.exception("routing snapshot rebuild failed; serving the previous one")
-                self._checked_at = 0.0  # try again on the next call
+                log.exception("routing snapshot rebuild failed; calls will wait for the next attempt")
             finally:
                 self._building = False
                 connection.close()
 
         threading.Thread(target=work, name="routing-reload", daemon=True).start()
+
+    def _compile_in_background(self, revisions: set[int]) -> None:
+        with self._lock:
+            if self._compiling:
+                return  # the running compile rebuilds afterwards and picks up what is still pending
+            self._compiling = True
+
+        def work():
+            from django.db import connection
+
+            from .loader import load_index
+
+            try:
+                for rid in revisions - self._compiled.keys():
+                    index = load_index(rid)
+                    with self._lock:
+                        self._compiled[rid] = index
+            except Exception:
+                log.exception("compiling card revisions %s failed; retrying on the next change", revisions)
+            finally:
+                self._compiling = False
+                connection.close()
+            try:
+                self._rebuild()
+            except Exception:
+                log.exception("routing snapshot rebuild after compiling failed")
+            finally:
+                connection.close()
+
+        threading.Thread(target=work, name="routing-compile", daemon=True).start()
 
     def route(self, *, number: str, source_ip: str | None = None, username: str | None = None) -> Decision:
         return decide(self.snapshot(), number=number, source_ip=source_ip, username=username)

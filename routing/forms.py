@@ -1,6 +1,10 @@
 from django import forms
 
+from ratecards.selectors import customer_card_choices
+
 from .models import IngressRoute
+
+ONE_DAY = 24 * 60 * 60  # seconds; the longest call the simulator prices
 
 
 class IngressRouteForm(forms.ModelForm):
@@ -26,8 +30,6 @@ class IngressRouteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ratecards.selectors import customer_card_choices
-
         # The seeds call the customer card list the tariff list.
         self.fields["card"].choices = [("", "Select a tariff…"), *customer_card_choices()]
         self.fields["card"].label = "Rate Card"
@@ -45,7 +47,7 @@ class SimulatorForm(forms.Form):
         regex=r"^\+?[0-9*#]{1,40}$",
         error_messages={"invalid": "Digits only (a leading + and a tech prefix's * or # allowed)."},
     )
-    duration = forms.IntegerField(label="Call Duration (s)", min_value=0, max_value=86_400, initial=60)
+    duration = forms.IntegerField(label="Call Duration (s)", min_value=0, max_value=ONE_DAY, initial=60)
 
     def clean(self):
         data = super().clean()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import time
+from dataclasses import replace
 
 from .engine import (
     AuthEntry,
@@ -18,9 +18,11 @@ from .engine import (
     RouteInfo,
     Snapshot,
 )
+from .patterns import PatternError, compile_pattern
 from .prefix_index import PrefixIndex
 
 log = logging.getLogger(__name__)
+NEVER = compile_pattern(r"\b\B")
 
 
 def _is_ip(value: str) -> bool:
@@ -37,21 +39,21 @@ def load_auth() -> tuple[AuthIndex, dict[str, AuthEntry]]:
 
     entries = []
     rows = IPAuth.objects.filter(direction=Direction.INBOUND).values_list(
-        "customer_id", "address", "kind", "tech_prefix", "resolved_addresses"
+        "customer_id", "address", "kind", "tech_prefix", "resolved_addresses", "pk", "channels", "cps"
     )
-    for customer_id, address, kind, tech_prefix, resolved in rows:
+    for customer_id, address, kind, tech_prefix, resolved, *limits in rows:
         if kind in ("ip", "cidr"):
             label = f"{'CIDR' if kind == 'cidr' else 'IP'} {address}"
             rank = 0 if kind == "ip" else 1 + (128 - ipaddress.ip_network(address, strict=False).prefixlen)
-            entries.append((address, AuthEntry(customer_id, tech_prefix, label, rank)))
+            entries.append((address, AuthEntry(customer_id, tech_prefix, label, rank, *limits)))
         else:
             for ip in resolved or ():
                 if _is_ip(ip):
-                    entries.append((ip, AuthEntry(customer_id, tech_prefix, f"{address} ({ip})", 0)))
+                    entries.append((ip, AuthEntry(customer_id, tech_prefix, f"{address} ({ip})", 0, *limits)))
     sip_users = {
-        username: AuthEntry(customer_id, "", f"SIP user {username}", 0)
-        for customer_id, username in SIPUser.objects.filter(enabled=True).values_list(
-            "customer_id", "username"
+        username: AuthEntry(customer_id, "", f"SIP user {username}", 0, ha1=ha1)
+        for customer_id, username, ha1 in SIPUser.objects.filter(enabled=True).values_list(
+            "customer_id", "username", "ha1"
         )
     }
     return AuthIndex(entries), sip_users
@@ -62,9 +64,18 @@ def load_customers() -> dict[int, CustomerInfo]:
     from customers.selectors import with_balance
 
     rows = with_balance(Customer.objects.order_by()).values_list(
-        "pk", "name", "status", "currency", "balance", "debit_limit"
+        "pk", "name", "status", "currency", "balance", "debit_limit", "channels", "cps"
     )
     return {row[0]: CustomerInfo(*row) for row in rows}
+
+
+def _pattern(route):
+    try:
+        return compile_pattern(route.dial_pattern)
+    except PatternError:
+        # Saved before patterns were checked with RE2: the route takes no calls until it is fixed.
+        log.warning("ingress route %s: dial pattern %r refused by RE2", route.pk, route.dial_pattern)
+        return NEVER
 
 
 def load_routes() -> dict[int, tuple[RouteInfo, ...]]:
@@ -79,7 +90,7 @@ def load_routes() -> dict[int, tuple[RouteInfo, ...]]:
                 card_id=route.card_id,
                 tech_prefix=route.tech_prefix,
                 dial_prefixes=tuple(route.prefix_list()),
-                dial_pattern=re.compile(route.dial_pattern) if route.dial_pattern else None,
+                dial_pattern=_pattern(route) if route.dial_pattern else None,
                 channels=route.channels,
                 cps=route.cps,
                 max_duration=route.max_duration,
@@ -119,9 +130,11 @@ def load_carriers() -> dict[int, CarrierInfo]:
         for host in hosts or [address]:
             gateways.setdefault(carrier_id, []).append(GatewayInfo(pk, host, port, protocol, weight))
     return {
-        pk: CarrierInfo(pk, name, status == "active", tuple(gateways.get(pk, ())), first * 1000, ring * 1000)
-        for pk, name, status, first, ring in Carrier.objects.values_list(
-            "pk", "name", "status", "first_reply_timeout", "ring_timeout"
+        pk: CarrierInfo(
+            pk, name, status == "active", tuple(gateways.get(pk, ())), first * 1000, ring * 1000, *limits
+        )
+        for pk, name, status, first, ring, *limits in Carrier.objects.values_list(
+            "pk", "name", "status", "first_reply_timeout", "ring_timeout", "channels", "cps"
         )
     }
 
@@ -149,18 +162,41 @@ def load_tokens() -> frozenset[str]:
     return frozenset(ApiToken.objects.filter(revoked_at__isnull=True).values_list("token_hash", flat=True))
 
 
-def load_snapshot(version: int, previous: Snapshot | None = None) -> Snapshot:
+def load_snapshot(
+    versions: dict[str, int],
+    previous: Snapshot | None = None,
+    *,
+    compiled: dict | None = None,
+    defer: bool = False,
+) -> Snapshot:
+    """A snapshot of the current data. Card revisions already compiled (in `previous` or `compiled`)
+    are reused. With `defer`, a card whose new revision is not compiled yet keeps answering from
+    its previous revision and is listed in `pending`, so the caller can compile it off the hot path.
+    """
     started = time.monotonic()
     cards = load_cards()
-    reused = previous.indexes if previous is not None else {}
+    available = {**(previous.indexes if previous is not None else {}), **(compiled or {})}
     # Only revisions some enabled route can reach are compiled; immutable ones are carried over.
     routes = load_routes()
-    wanted = {cards[r.card_id].revision_id for rs in routes.values() for r in rs if r.card_id in cards}
-    wanted.discard(None)
-    indexes = {rid: reused[rid] if rid in reused else load_index(rid) for rid in wanted}
+    wanted = {r.card_id for rs in routes.values() for r in rs if r.card_id in cards}
+    indexes, pending = {}, {}
+    for card_id in wanted:
+        rid = cards[card_id].revision_id
+        if rid is None:
+            continue
+        if rid in available:
+            indexes[rid] = available[rid]
+            continue
+        old = previous.cards.get(card_id) if defer and previous is not None else None
+        if old is not None and old.revision_id in available:
+            pending[card_id] = rid
+            cards[card_id] = replace(cards[card_id], revision_id=old.revision_id)
+            indexes[old.revision_id] = available[old.revision_id]
+        else:
+            indexes[rid] = load_index(rid)
     auth, sip_users = load_auth()
     snap = Snapshot(
-        version=version,
+        versions=versions,
         auth=auth,
         sip_users=sip_users,
         customers=load_customers(),
@@ -169,11 +205,13 @@ def load_snapshot(version: int, previous: Snapshot | None = None) -> Snapshot:
         carriers=load_carriers(),
         indexes=indexes,
         tokens=load_tokens(),
+        pending=pending,
     )
     log.info(
-        "routing snapshot v%s built in %.3fs (%d card revisions)",
-        version,
+        "routing snapshot %s built in %.3fs (%d card revisions, %d pending)",
+        versions,
         time.monotonic() - started,
         len(indexes),
+        len(pending),
     )
     return snap

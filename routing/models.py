@@ -7,6 +7,9 @@ TECH_PREFIX_RE = r"^[0-9*#]{0,20}$"
 tech_prefix_validator = RegexValidator(TECH_PREFIX_RE, "Use up to 20 digits, * or #.")
 
 
+DEFAULT_MAX_DURATION = 2 * 60 * 60  # seconds: a call with a lost BYE is cut after two hours
+
+
 class IngressRoute(models.Model):
     """How one customer's calls reach a customer card: which calls (tech prefix, dial string) and limits."""
 
@@ -41,7 +44,9 @@ class IngressRoute(models.Model):
     channels = models.PositiveIntegerField(default=0, help_text="Concurrent calls; 0 means unlimited.")
     cps = models.PositiveIntegerField("Flow Speed (CPS)", default=0, help_text="0 means unlimited.")
     max_duration = models.PositiveIntegerField(
-        "Max Duration", default=7200, help_text="Seconds before a call is cut (missing BYE protection)."
+        "Max Duration",
+        default=DEFAULT_MAX_DURATION,
+        help_text="Seconds before a call is cut (missing BYE protection).",
     )
     profit_assurance = models.BooleanField(
         "Profit Assurance",
@@ -69,7 +74,7 @@ class IngressRoute(models.Model):
         return reverse("routing:customer_routing", kwargs={"pk": self.customer_id})
 
     def get_edit_url(self):
-        return reverse("routing:ingress_route_edit", kwargs={"pk": self.pk})
+        return reverse("routing:ingress_route_edit", kwargs={"customer_pk": self.customer_id, "pk": self.pk})
 
     def prefix_list(self) -> list[str]:
         return [p for p in (s.strip() for s in self.dial_prefixes.replace(" ", ",").split(",")) if p]

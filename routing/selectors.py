@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from ratecards.models import ProfitRule
+
 from .models import ApiToken, IngressRoute
 
 
@@ -15,8 +17,6 @@ def api_token_list(*, actor) -> QuerySet[ApiToken]:
 
 def profit_rule_for(card_id: int, number: str):
     """The card's profit rule whose prefix matches `number` longest (the default rule has none)."""
-    from ratecards.models import ProfitRule
-
     rules = ProfitRule.objects.filter(card_id=card_id).only(
         "prefix", "name", "profit_type", "value", "status"
     )

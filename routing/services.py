@@ -11,10 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from connexcs import versioning
 from connexcs.audit import record, snapshot
+from connexcs.choices import AuditAction
+from connexcs.unset import UNSET, given
+from customers.choices import Direction
+from customers.models import Customer, IPAuth
+from ratecards.models import CustomerCard
 
-from .models import TECH_PREFIX_RE, ApiToken, IngressRoute
+from .models import DEFAULT_MAX_DURATION, TECH_PREFIX_RE, ApiToken, IngressRoute
+from .patterns import PatternError, compile_pattern
 
 ROUTE_FIELDS = [
     "card",
@@ -48,9 +55,6 @@ def _networks(address: str, resolved) -> list:
 
 def customers_sharing_an_ip(customer_id: int) -> set[int]:
     """Other customers whose inbound IP auth overlaps this one's without a tech prefix telling them apart."""
-    from customers.choices import Direction
-    from customers.models import IPAuth
-
     rows = list(
         IPAuth.objects.filter(direction=Direction.INBOUND).values_list(
             "customer_id", "address", "resolved_addresses", "tech_prefix"
@@ -70,7 +74,7 @@ def customers_sharing_an_ip(customer_id: int) -> set[int]:
     return shared
 
 
-def _clean_route(*, customer, data: dict, instance: IngressRoute | None = None) -> dict:
+def _clean_route(*, customer, data: dict) -> dict:
     errors = {}
     tech_prefix = (data.get("tech_prefix") or "").strip()
     if not re.fullmatch(TECH_PREFIX_RE, tech_prefix):
@@ -82,9 +86,9 @@ def _clean_route(*, customer, data: dict, instance: IngressRoute | None = None) 
     pattern = (data.get("dial_pattern") or "").strip()
     if pattern:
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            errors["dial_pattern"] = f"Not a valid regular expression: {exc}."
+            compile_pattern(pattern)
+        except PatternError as exc:
+            errors["dial_pattern"] = str(exc)
     if data.get("max_duration") is not None and data["max_duration"] < 1:
         errors["max_duration"] = "At least one second."
     if not errors and data.get("enabled", True):
@@ -102,41 +106,103 @@ def _clean_route(*, customer, data: dict, instance: IngressRoute | None = None) 
 
 
 @transaction.atomic
-def ingress_route_create(*, actor, customer, card, **fields) -> IngressRoute:
-    data = _clean_route(customer=customer, data={"card": card, **fields})
+def ingress_route_create(
+    *,
+    actor: User,
+    customer: Customer,
+    card: CustomerCard,
+    tech_prefix: str = "",
+    dial_prefixes: str = "",
+    dial_pattern: str = "",
+    enabled: bool = True,
+    channels: int = 0,
+    cps: int = 0,
+    max_duration: int = DEFAULT_MAX_DURATION,
+    profit_assurance: bool = True,
+    public_notes: str = "",
+    private_notes: str = "",
+) -> IngressRoute:
+    data = _clean_route(
+        customer=customer,
+        data={
+            "card": card,
+            "tech_prefix": tech_prefix,
+            "dial_prefixes": dial_prefixes,
+            "dial_pattern": dial_pattern,
+            "enabled": enabled,
+            "channels": channels,
+            "cps": cps,
+            "max_duration": max_duration,
+            "profit_assurance": profit_assurance,
+            "public_notes": public_notes,
+            "private_notes": private_notes,
+        },
+    )
     route = IngressRoute(customer=customer, **data)
     route.full_clean()
     route.save()
-    record(actor=actor, action="ingress_route.create", obj=route, after=snapshot(route))
+    record(actor=actor, action=AuditAction.INGRESS_ROUTE_CREATE, obj=route, after=snapshot(route))
     versioning.bump("routing")
     return route
 
 
 @transaction.atomic
-def ingress_route_update(*, actor, instance: IngressRoute, **fields) -> IngressRoute:
+def ingress_route_update(
+    *,
+    actor: User,
+    instance: IngressRoute,
+    card: CustomerCard = UNSET,
+    tech_prefix: str = UNSET,
+    dial_prefixes: str = UNSET,
+    dial_pattern: str = UNSET,
+    enabled: bool = UNSET,
+    channels: int = UNSET,
+    cps: int = UNSET,
+    max_duration: int = UNSET,
+    profit_assurance: bool = UNSET,
+    public_notes: str = UNSET,
+    private_notes: str = UNSET,
+) -> IngressRoute:
+    """Change the fields passed; the others keep their values (and are checked again with them)."""
     route = IngressRoute.objects.select_for_update().get(pk=instance.pk)
     before = snapshot(route)
-    data = _clean_route(customer=route.customer, data=fields, instance=route)
+    current = {name: getattr(route, name) for name in ROUTE_FIELDS}
+    changes = given(
+        card=card,
+        tech_prefix=tech_prefix,
+        dial_prefixes=dial_prefixes,
+        dial_pattern=dial_pattern,
+        enabled=enabled,
+        channels=channels,
+        cps=cps,
+        max_duration=max_duration,
+        profit_assurance=profit_assurance,
+        public_notes=public_notes,
+        private_notes=private_notes,
+    )
+    data = _clean_route(customer=route.customer, data={**current, **changes})
     for name, value in data.items():
         if name in ROUTE_FIELDS:
             setattr(route, name, value)
     route.full_clean()
     route.save()
-    record(actor=actor, action="ingress_route.update", obj=route, before=before, after=snapshot(route))
+    record(
+        actor=actor, action=AuditAction.INGRESS_ROUTE_UPDATE, obj=route, before=before, after=snapshot(route)
+    )
     versioning.bump("routing")
     return route
 
 
 @transaction.atomic
-def ingress_route_delete(*, actor, instance: IngressRoute) -> None:
+def ingress_route_delete(*, actor: User, instance: IngressRoute) -> None:
     before = snapshot(instance)
-    record(actor=actor, action="ingress_route.delete", obj=instance, before=before)
+    record(actor=actor, action=AuditAction.INGRESS_ROUTE_DELETE, obj=instance, before=before)
     instance.delete()
     versioning.bump("routing")
 
 
 @transaction.atomic
-def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """The new token and its secret, which is never stored and cannot be shown again."""
     name = (name or "").strip()
     if not name:
@@ -145,18 +211,20 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         name=name, token_hash=hash_token(secret), hint=secret[:10], created_by=actor
     )
-    record(actor=actor, action="api_token.create", obj=token, after=snapshot(token, ["name", "hint"]))
+    record(
+        actor=actor, action=AuditAction.API_TOKEN_CREATE, obj=token, after=snapshot(token, ["name", "hint"])
+    )
     versioning.bump("routing")
     return token, secret
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, instance: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: User, instance: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=instance.pk)
     if token.revoked_at is not None:
         raise ValidationError("This token is already revoked.")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(actor=actor, action="api_token.revoke", obj=token, note=token.hint)
+    record(actor=actor, action=AuditAction.API_TOKEN_REVOKE, obj=token, note=token.hint)
     versioning.bump("routing")
     return token

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .billing import charge
-from .engine import Decision, engine
+from .engine import Decision, Unavailable, engine
 from .selectors import profit_rule_for
 
 
@@ -33,7 +33,11 @@ class Simulation:
 def simulate(
     *, number: str, duration: int, source_ip: str | None = None, username: str | None = None
 ) -> Simulation:
-    decision = engine.route(number=number, source_ip=source_ip or None, username=username or None)
+    try:
+        decision = engine.route(number=number, source_ip=source_ip or None, username=username or None)
+    except Unavailable as exc:
+        # What the API answers with HTTP 503, shown as the decision rather than an error page.
+        decision = Decision(code=503, reason=str(exc))
     result = Simulation(decision=decision, duration=duration)
     if decision.row is None or decision.card is None:
         return result

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 
 from accounts.dates import PanelDateColumn
+from connexcs.columns import LimitColumn, SecondsColumn
 
 from .models import ApiToken, IngressRoute
 
@@ -10,9 +11,9 @@ class IngressRouteTable(tables.Table):
     tech_prefix = tables.Column(verbose_name="Tech Prefix", empty_values=(), default="—")
     dial = tables.Column(verbose_name="Dial String", empty_values=(), orderable=False)
     enabled = tables.BooleanColumn()
-    channels = tables.Column(verbose_name="Channels")
-    cps = tables.Column(verbose_name="CPS")
-    max_duration = tables.Column(verbose_name="Max Duration")
+    channels = LimitColumn(verbose_name="Channels")
+    cps = LimitColumn(verbose_name="CPS")
+    max_duration = SecondsColumn(verbose_name="Max Duration")
     profit_assurance = tables.BooleanColumn(verbose_name="Profit Assurance")
     actions = tables.TemplateColumn(
         template_name="routing/inc/route_actions.html", verbose_name="", orderable=False

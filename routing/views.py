@@ -1,14 +1,19 @@
-from functools import cached_property
-
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts.choices import Area
-from connexcs.views import ObjectDeleteView, ObjectEditView, ObjectListView, StaffView, add_service_errors
+from connexcs.tabs import ViewTab
+from connexcs.views import (
+    ObjectChildDeleteView,
+    ObjectChildEditView,
+    ObjectChildrenView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    StaffView,
+)
+from customers.selectors import customer_list
+from customers.views import TAB_GROUP as CUSTOMER_TABS
 
 from . import selectors, services, simulator
 from .filters import ApiTokenFilterSet, IngressRouteFilterSet
@@ -16,94 +21,52 @@ from .forms import ApiTokenForm, IngressRouteForm, SimulatorForm
 from .models import ApiToken, IngressRoute
 from .tables import ApiTokenTable, IngressRouteTable
 
-# The customers app owns the customer page's header and tabs; fall back to a plain one without it.
-HEADER_TEMPLATES = ["customers/inc/customer_header.html", "routing/inc/customer_header_fallback.html"]
 
+class CustomerRouting:
+    """The customer page's Routing tab and its add/edit/delete pages, under /customers/<pk>/routing/."""
 
-class CustomerMixin:
-    @cached_property
-    def customer(self):
-        from customers.models import Customer
-
-        return get_object_or_404(Customer, pk=self.kwargs.get("customer_pk") or self.kwargs["pk"])
-
-    def customer_breadcrumbs(self):
-        return [
-            ("Customers", reverse("customers:customer_list")),
-            (self.customer.name, self.customer.get_absolute_url()),
-            ("Routing", reverse("routing:customer_routing", kwargs={"pk": self.customer.pk})),
-        ]
-
-
-class CustomerRoutingView(CustomerMixin, ObjectListView):
     area = Area.ROUTING
+    tab_group = CUSTOMER_TABS
+    queryset = IngressRoute.objects.select_related("card", "customer")
+    parent_selector = customer_list
+    parent_field = "customer"
+    parent_context_name = "customer"
+    parent_list_label = "Customers"
+    parent_list_url_name = "customers:customer_list"
+    add_url_kwarg = "customer_pk"
+    active_tab = "Routing"
+
+    def parent_breadcrumbs(self):
+        routing = reverse("routing:customer_routing", kwargs={"pk": self.parent.pk})
+        return [*super().parent_breadcrumbs(), ("Routing", routing)]
+
+
+class CustomerRoutingView(CustomerRouting, ObjectChildrenView):
+    tab = ViewTab("Routing", "routing:customer_routing", weight=30)
     table = IngressRouteTable
     filterset = IngressRouteFilterSet
     template_name = "routing/customer_routing.html"
-
-    def get_queryset(self):
-        return selectors.ingress_routes(actor=self.request.user, customer_id=self.customer.pk)
+    add_url_name = "routing:ingress_route_add"
 
     def get_title(self):
-        return f"{self.customer.name} · Routing"
-
-    def get_breadcrumbs(self):
-        return self.customer_breadcrumbs()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            customer=self.customer,
-            active_tab="Routing",
-            header_template=select_template(HEADER_TEMPLATES),
-        )
-        return context
+        return f"{self.parent.name} · Routing"
 
 
-class IngressRouteAddView(CustomerMixin, ObjectEditView):
-    area = Area.ROUTING
+class IngressRouteEditView(CustomerRouting, ObjectChildEditView):
+    parent_url_kwarg = "customer_pk"
+    template_name = "customers/customer_child_edit.html"
     form = IngressRouteForm
-    service = services.ingress_route_create
+    create_service = services.ingress_route_create
+    update_service = services.ingress_route_update
     title = "Add Ingress Route"
-    pk_url_kwarg = "route_pk"  # there is none: this view only creates
+    success_url_name = "routing:customer_routing"
     success_message = "Ingress route saved."
 
-    def get_service_kwargs(self, form):
-        return {**form.cleaned_data, "customer": self.customer}
 
-    def get_breadcrumbs(self):
-        return [*self.customer_breadcrumbs(), (self.title, None)]
-
-
-class IngressRouteEditView(CustomerMixin, ObjectEditView):
-    area = Area.ROUTING
-    queryset = IngressRoute.objects.select_related("customer", "card")
-    form = IngressRouteForm
-    service = services.ingress_route_update
-    success_message = "Ingress route saved."
-
-    @cached_property
-    def customer(self):
-        return self.get_object().customer
-
-    def get_breadcrumbs(self):
-        return [*self.customer_breadcrumbs(), (self.get_title(), None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse("routing:customer_routing", kwargs={"pk": self.object.customer_id})
-        return context
-
-
-class IngressRouteDeleteView(ObjectDeleteView):
-    area = Area.ROUTING
-    queryset = IngressRoute.objects.select_related("customer", "card")
+class IngressRouteDeleteView(CustomerRouting, ObjectChildDeleteView):
+    parent_url_kwarg = "customer_pk"
     service = services.ingress_route_delete
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        self.success_url_name = reverse("routing:customer_routing", kwargs={"pk": obj.customer_id})
-        return obj
+    success_url_name = "routing:customer_routing"
 
 
 class ApiTokenListView(ObjectListView):
@@ -119,17 +82,13 @@ class ApiTokenListView(ObjectListView):
 class ApiTokenAddView(ObjectEditView):
     area = Area.ROUTING
     form = ApiTokenForm
+    create_service = services.api_token_create
     title = "Add API Token"
-    pk_url_kwarg = "token_pk"
 
-    def form_valid(self, form):
-        try:
-            token, secret = services.api_token_create(actor=self.request.user, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def saved(self):
         # Shown once, in this response only: it is stored hashed.
-        context = self.get_context_data(form=form, token=token, secret=secret, title="API Token Created")
+        token, secret = self.result
+        context = self.get_context_data(token=token, secret=secret, title="API Token Created")
         return TemplateResponse(self.request, "routing/token_created.html", context)
 
     def get_breadcrumbs(self):
@@ -140,19 +99,12 @@ class ApiTokenRevokeView(ObjectDeleteView):
     area = Area.ROUTING
     queryset = ApiToken.objects.all()
     template_name = "routing/token_revoke.html"
+    service = services.api_token_revoke
+    success_url_name = error_url_name = "routing:token_list"
+    success_message = "Revoked {obj}."
 
     def get_title(self):
         return f"Revoke {self.object}"
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        try:
-            services.api_token_revoke(actor=request.user, instance=self.object)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Revoked {self.object}.")
-        return redirect("routing:token_list")
 
 
 class SimulatorView(StaffView):

@@ -14,25 +14,24 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connexcs.settings")
 django_app = get_wsgi_application()
 
-from .api import answer  # noqa: E402 - needs the settings configured above
+from .api import answer, read_wsgi_body  # noqa: E402 - needs the settings configured above
 
 API_PATH = "/api/v1/route"
-MAX_BODY = 64 * 1024
-_REASONS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 405: "405 Method Not Allowed"}
+_REASONS = {
+    200: "200 OK",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    405: "405 Method Not Allowed",
+    503: "503 Service Unavailable",
+}
 
 
 def application(environ, start_response):
     if environ.get("PATH_INFO") != API_PATH:
         return django_app(environ, start_response)
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = -1
-    if not 0 <= length <= MAX_BODY:
-        status, body = 400, b'{"error":"Send a JSON body of at most 64 KiB.","field":"body"}'
-    else:
-        body_in = environ["wsgi.input"].read(length) if length else b""
-        status, body = answer(environ["REQUEST_METHOD"], environ.get("HTTP_AUTHORIZATION", ""), body_in)
+    status, body = answer(
+        environ["REQUEST_METHOD"], environ.get("HTTP_AUTHORIZATION", ""), lambda: read_wsgi_body(environ)
+    )
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     if status == 405:
         headers.append(("Allow", "POST"))

@@ -1,10 +1,12 @@
-"""Factories shared by every app's tests. App-specific ones live in tests/<app>/factories.py."""
+"""One factory per model, shared by every app's tests (rate-card and routing helpers build on these)."""
 
 import factory
 from factory.django import DjangoModelFactory
 
 from accounts.choices import Access, Level, Role
 from accounts.models import GroupPermission, PermissionGroup, User
+from carriers.models import Carrier
+from customers.models import Customer
 
 PASSWORD = "Corr3ct-Horse-Battery"
 
@@ -34,6 +36,22 @@ class PermissionGroupFactory(DjangoModelFactory):
         model = PermissionGroup
 
     name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n:05d}")
+    currency = "USD"
+
+
+class CarrierFactory(DjangoModelFactory):
+    class Meta:
+        model = Carrier
+
+    name = factory.Sequence(lambda n: f"Carrier {n:05d}")
+    currency = "USD"
 
 
 def grant(user, area: str, level: str = Level.ALLOW, access: str = Access.WRITE) -> PermissionGroup:

@@ -1,38 +1,16 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from connexcs.money import format_money
+from customers.choices import PaymentStatus
+from customers.selectors import customer_balance as balance
 
 register = template.Library()
-
-# (label, url name); each takes the customer's pk. Routing belongs to another app and is shown
-# only once that app serves it.
-TABS = [
-    ("Main", "customers:customer_detail"),
-    ("Authentication", "customers:customer_auth"),
-    ("Routing", "routing:customer_routing"),
-    ("Payments", "customers:customer_payments"),
-    ("Contacts", "customers:customer_contacts"),
-]
-
-
-@register.simple_tag
-def customer_tabs(customer) -> list[tuple[str, str]]:
-    tabs = []
-    for label, name in TABS:
-        try:
-            tabs.append((label, reverse(name, kwargs={"pk": customer.pk})))
-        except NoReverseMatch:
-            continue
-    return tabs
 
 
 @register.simple_tag
 def customer_balance(customer):
     if hasattr(customer, "balance"):
         return customer.balance
-    from customers.selectors import customer_balance as balance
-
     return balance(customer)
 
 
@@ -43,6 +21,30 @@ def money(amount, currency=""):
 
 @register.simple_tag
 def payment_statuses():
-    from customers.choices import PaymentStatus
-
     return PaymentStatus.choices
+
+
+@register.simple_tag
+def payment_status_options(payment) -> list[tuple[str, str, str]]:
+    """(value, label, question to confirm) per status; the question says what the balance does."""
+    from customers.choices import PaymentStatus
+    from customers.selectors import payment_balance_change
+
+    options = []
+    for value, label in PaymentStatus.choices:
+        question = ""
+        if value != payment.status:
+            change = payment_balance_change(payment, value)
+            amount = format_money(abs(change), payment.currency)
+            effect = (
+                f"The customer's balance goes up by {amount}."
+                if change > 0
+                else f"The customer's balance goes down by {amount}."
+                if change < 0
+                else "The customer's balance does not change."
+            )
+            question = f"Mark the payment “{payment.description}” as {label}? {effect}"
+            if value == PaymentStatus.REFUNDED:
+                question += " A refunded payment cannot change status again."
+        options.append((value, label, question))
+    return options

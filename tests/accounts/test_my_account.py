@@ -8,6 +8,7 @@ from accounts.models import AccountSettings, GroupPermission, PermissionGroup, U
 from connexcs.models import AuditEvent
 from connexcs.permissions import can
 from tests.factories import PASSWORD, AdminFactory, PermissionGroupFactory, UserFactory, grant
+from tests.viewtests import ViewTestCases
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,6 @@ ACCOUNT_PAGES = [
     "accounts:company_edit",
     "accounts:general_edit",
     "accounts:smtp",
-    "accounts:smtp_edit",
     "accounts:user_list",
     "accounts:user_add",
     "accounts:group_list",
@@ -35,30 +35,37 @@ def user_with(level, access=Access.WRITE):
     return user
 
 
-@pytest.mark.parametrize("name", ACCOUNT_PAGES)
-def test_permission_matrix(client, name):
-    url = reverse(name)
-    response = client.get(url)
-    assert response.status_code == 302 and "/accounts/login/" in response.url
-    for who, status in [
-        (UserFactory(), 403),  # no group
-        (user_with(Level.DENY), 403),  # a group that Denies Account
-        (user_with(Level.SELECT), 403),
-        (user_with(Level.ALLOW), 200),
-        (AdminFactory(), 200),
-    ]:
-        client.force_login(who)
-        assert client.get(url).status_code == status, (name, who)
+class TestAccountViews(ViewTestCases):
+    area = Area.ACCOUNT
+    other_area = Area.CUSTOMER
+    read_only = {"accounts:my_account", "accounts:smtp", "accounts:user_list", "accounts:group_list"}
+
+    @pytest.fixture
+    def pages(self, member):
+        group = PermissionGroupFactory()
+        one_user = ["accounts:user_edit", "accounts:user_password", "accounts:user_delete"]
+        return [
+            *[(name, {}, "get") for name in ACCOUNT_PAGES],
+            *[(name, {"pk": member.pk}, "get") for name in one_user],
+            ("accounts:group_edit", {"pk": group.pk}, "get"),
+            ("accounts:group_delete", {"pk": group.pk}, "get"),
+            ("accounts:user_disable", {"pk": member.pk}, "post"),
+            ("accounts:user_enable", {"pk": member.pk}, "post"),
+        ]
 
 
-@pytest.mark.parametrize("pk_name", ["accounts:user_edit", "accounts:user_password", "accounts:user_delete"])
-def test_permission_matrix_for_one_user(client, member, pk_name):
-    url = reverse(pk_name, args=[member.pk])
+def test_smtp_edit_is_for_administrators_only(client):
+    url = reverse("accounts:smtp_edit")
     assert client.get(url).status_code == 302
-    client.force_login(user_with(Level.DENY))
-    assert client.get(url).status_code == 403
-    client.force_login(user_with(Level.ALLOW))
-    assert client.get(url).status_code == 200
+    for who, status in [(user_with(Level.ALLOW), 403), (AdminFactory(), 200)]:
+        client.force_login(who)
+        assert client.get(url).status_code == status, who
+
+
+def test_select_level_gives_no_page(client):
+    client.force_login(user_with(Level.SELECT))
+    for name in ACCOUNT_PAGES:
+        assert client.get(reverse(name)).status_code == 403, name
 
 
 def test_deny_beats_allow_and_read_only_cannot_write(client, member):

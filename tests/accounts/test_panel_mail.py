@@ -9,7 +9,7 @@ from django.core import mail
 from accounts import services, verification
 from accounts.choices import Channel
 from accounts.models import VerificationCode
-from tests.factories import AdminFactory, UserFactory
+from tests.factories import PASSWORD, AdminFactory, UserFactory
 
 from .smtp import free_port
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def configure(**values):
-    services.account_settings_update(actor=AdminFactory(), **values)
+    services.account_smtp_update(actor=AdminFactory(), current_password=PASSWORD, **values)
 
 
 def received(inbox):
@@ -81,7 +81,7 @@ def test_an_untrusted_certificate_is_a_send_error_on_the_code_not_a_crash(
     controller, inbox = tls_smtp_server
     configure(smtp_server="127.0.0.1", smtp_port=controller.port, smtp_tls=True)
     row = deliver_code(UserFactory(), django_capture_on_commit_callbacks)
-    assert "CERTIFICATE_VERIFY_FAILED" in row.send_error and inbox.messages == []
+    assert "certificate this panel does not trust" in row.send_error and inbox.messages == []
 
 
 def test_a_dead_saved_server_is_a_send_error_on_the_code(django_capture_on_commit_callbacks):
@@ -96,8 +96,12 @@ def test_a_dead_saved_server_is_a_send_error_on_the_code(django_capture_on_commi
 def test_test_email_over_starttls_with_a_trusted_ca(tls_smtp_server, trust_smtp_ca):
     controller, inbox = tls_smtp_server
     admin = AdminFactory(email="boss@example.test")
-    services.account_settings_update(
-        actor=admin, smtp_server="127.0.0.1", smtp_port=controller.port, smtp_tls=True
+    services.account_smtp_update(
+        actor=admin,
+        current_password=PASSWORD,
+        smtp_server="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_tls=True,
     )
     ok, answer = services.smtp_test(actor=admin, to=admin.email)
     assert ok and answer.startswith("250")
@@ -108,7 +112,9 @@ def test_test_email_over_starttls_with_a_trusted_ca(tls_smtp_server, trust_smtp_
 def test_test_email_without_tls_is_refused_by_a_server_that_requires_it(tls_smtp_server):
     controller, inbox = tls_smtp_server
     admin = AdminFactory()
-    services.account_settings_update(actor=admin, smtp_server="127.0.0.1", smtp_port=controller.port)
+    services.account_smtp_update(
+        actor=admin, current_password=PASSWORD, smtp_server="127.0.0.1", smtp_port=controller.port
+    )
     ok, answer = services.smtp_test(actor=admin, to=admin.email)
     assert not ok and "530" in answer and inbox.messages == []
 
@@ -116,8 +122,12 @@ def test_test_email_without_tls_is_refused_by_a_server_that_requires_it(tls_smtp
 def test_test_email_with_an_untrusted_certificate_says_so_on_the_page(client, tls_smtp_server):
     controller, inbox = tls_smtp_server
     admin = AdminFactory()
-    services.account_settings_update(
-        actor=admin, smtp_server="127.0.0.1", smtp_port=controller.port, smtp_tls=True
+    services.account_smtp_update(
+        actor=admin,
+        current_password=PASSWORD,
+        smtp_server="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_tls=True,
     )
     client.force_login(admin)
     response = client.post("/accounts/my-account/smtp/test-email/", follow=True)

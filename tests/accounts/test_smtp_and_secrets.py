@@ -12,7 +12,7 @@ from accounts import services, sms, two_factor
 from accounts.models import AccountSettings, TwoFactor
 from connexcs import crypto
 from connexcs.models import AuditEvent
-from tests.factories import AdminFactory
+from tests.factories import PASSWORD, AdminFactory
 
 from .smtp import free_port
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def configure(**values):
     admin = AdminFactory(email="boss@example.test")
-    services.account_settings_update(actor=admin, **values)
+    services.account_smtp_update(actor=admin, current_password=PASSWORD, **values)
     return admin
 
 
@@ -93,12 +93,13 @@ def test_smtp_password_is_never_echoed_and_blank_keeps_it(client):
             "smtp_server": "mail.example.test",
             "smtp_port": 587,
             "smtp_password": "",
+            "current_password": PASSWORD,
         },
     )
     assert response.status_code == 302
     row = AccountSettings.load()
     assert row.smtp_password == "Sup3r-Secret-Pw" and row.smtp_port == 587
-    event = AuditEvent.objects.filter(action="account.update").first()
+    event = AuditEvent.objects.filter(action="account.smtp_update").first()
     assert "Sup3r-Secret-Pw" not in str(event.before) + str(event.after)
 
 

@@ -3,11 +3,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.choices import Access, Area, Level
+from accounts.choices import Area
 from carriers import services
 from carriers.models import Carrier, Gateway
-from tests.carriers.factories import CarrierFactory
-from tests.factories import AdminFactory, UserFactory, grant
+from tests.factories import AdminFactory, CarrierFactory
+from tests.viewtests import ViewTestCases
 
 pytestmark = pytest.mark.django_db
 
@@ -38,29 +38,14 @@ def pages(w):
 READ_ONLY = {"carriers:carrier_list", "carriers:carrier_detail", "carriers:carrier_auth"}
 
 
-def test_permission_matrix(client, world):
-    nobody = UserFactory()
-    customer_only = UserFactory()
-    grant(customer_only, Area.CUSTOMER)
-    denied = UserFactory()
-    grant(denied, Area.CARRIER)
-    grant(denied, Area.CARRIER, level=Level.DENY)
-    reader = UserFactory()
-    grant(reader, Area.CARRIER, access=Access.READ)
-    writer = UserFactory()
-    grant(writer, Area.CARRIER)
-    for name, kwargs in pages(world):
-        url = reverse(name, kwargs=kwargs)
-        client.logout()
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response.url, name
-        for user in (nobody, customer_only, denied):
-            client.force_login(user)
-            assert client.get(url).status_code == 403, (name, user)
-        client.force_login(reader)
-        assert client.get(url).status_code == (200 if name in READ_ONLY else 403), name
-        client.force_login(writer)
-        assert client.get(url).status_code == 200, name
+class TestCarrierViews(ViewTestCases):
+    area = Area.CARRIER
+    other_area = Area.CUSTOMER
+    read_only = READ_ONLY
+
+    @pytest.fixture
+    def pages(self, world):
+        return [(name, kwargs, "get") for name, kwargs in pages(world)]
 
 
 def test_add_carrier_with_seed_labels(admin_client):
@@ -124,12 +109,6 @@ def test_auth_tab_shows_gateways_and_plus(admin_client, world):
     assert "203.0.113.9" in body and 'aria-label="Add IP Authentication"' in body
     cards_url = reverse("ratecards:carrier_cards", kwargs={"pk": world["carrier"].pk})
     assert f'href="{cards_url}">Rate Cards</a>' in body
-
-
-def test_carrier_tabs(db):
-    from carriers.templatetags.carriers_tags import carrier_tabs
-
-    assert [label for label, _ in carrier_tabs(CarrierFactory())] == ["Main", "Authentication", "Rate Cards"]
 
 
 def test_list_query_count_does_not_grow(admin_client, django_assert_max_num_queries):

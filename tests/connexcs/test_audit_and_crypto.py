@@ -5,6 +5,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from connexcs import audit, crypto
+from connexcs.choices import AuditAction
 from customers.models import Customer
 from tests.factories import AdminFactory
 
@@ -17,11 +18,18 @@ def test_audit_records_actor_object_and_states():
     before = audit.snapshot(customer)
     customer.debit_limit = Decimal("20")
     after = audit.snapshot(customer)
-    event = audit.record(actor=admin, action="customer.update", obj=customer, before=before, after=after)
+    event = audit.record(
+        actor=admin, action=AuditAction.CUSTOMER_UPDATE, obj=customer, before=before, after=after
+    )
     event.refresh_from_db()
     assert event.actor == admin and event.object_repr == "Acme"
     assert event.before["debit_limit"] == "12.5"
     assert event.after["debit_limit"] == "20"
+
+
+def test_audit_refuses_a_free_form_action():
+    with pytest.raises(TypeError):
+        audit.record(actor=None, action="customer.update")
 
 
 def test_crypto_round_trip_and_wrong_key_raises(settings):

@@ -9,6 +9,7 @@ from connexcs.permissions import AreaPermissionMixin
 # and machine APIs that authenticate by token.
 ANONYMOUS = {
     "healthz",
+    "portal:caddy_ask",  # Caddy asks from loopback (or PORTAL_ASK_ALLOWED); tested in tests/portal
     "accounts:login",
     "accounts:logout",
     "accounts:password_reset",

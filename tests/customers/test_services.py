@@ -10,8 +10,7 @@ from customers import services
 from customers.choices import Direction, PaymentStatus
 from customers.models import Customer, IPAuth, LedgerEntry, SIPUser
 from customers.selectors import customer_balance, with_balance
-from tests.customers.factories import CustomerFactory
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 from carriers.models import Carrier
 from ratecards import services
 from ratecards.models import ProviderCard
+from tests.factories import CarrierFactory
 
 _seq = itertools.count(1)
 
 
 def make_carrier(name: str | None = None, currency: str = "USD") -> Carrier:
-    return Carrier.objects.create(name=name or f"Carrier {next(_seq)}", currency=currency)
+    return CarrierFactory(currency=currency, **({"name": name} if name else {}))
 
 
 def make_provider_card(

@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,13 +122,8 @@ def test_build_matches_the_oracle(admin_user, decks, rules, currency, rate_compa
             actor=admin_user,
             card=customer,
             prefix=r["prefix"],
-            name="",
             profit_type=r["profit_type"],
             value=r["value"],
-            apply_to="cost",
-            billing="",
-            precision=None,
-            connect_cost=None,
             status=r["status"],
         )
     job = services.build_run(job_id=services.build_job_create(actor=admin_user, card=customer, run=False).pk)
@@ -158,14 +154,9 @@ def test_seed_example_prices_441_at_0_007(admin_user):
         actor=admin_user,
         card=card,
         prefix="441",
-        name="",
         profit_type="absolute",
         value=Decimal("0.007"),
-        apply_to="cost",
         billing="1/1",
-        precision=None,
-        connect_cost=None,
-        status="profit",
     )
     job = services.build_run(job_id=services.build_job_create(actor=admin_user, card=card, run=False).pk)
     row = CustomerCardRate.objects.get(revision=job.revision, prefix="441")
@@ -221,7 +212,7 @@ def test_two_builds_of_one_card_never_run_at_once(admin_user):
     provider = make_provider_card([("1", "0.01")], actor=admin_user)
     card = services.customer_card_create(actor=admin_user, name="R", currency="USD", providers=[provider])
     services.build_job_create(actor=admin_user, card=card, run=False)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.build_job_create(actor=admin_user, card=card, run=False)
 
 

@@ -183,3 +183,12 @@ def test_cancelled_import_leaves_the_draft(admin_user):
     job = services.import_run(job_id=job.pk)
     assert job.status == JobStatus.CANCELLED
     assert set(rows_of(job.revision)) == {"1"}
+
+
+def test_rejected_lines_are_counted_as_lines_not_errors(admin_user):
+    card = make_provider_card([("1", "0.1")], actor=admin_user)
+    # Line 2 has three errors (prefix, cost, billing); line 3 has one.
+    job = run(card, (HEADER + "44x,A,zz,0,0/0\n445,B,yy,0,1/1\n446,C,0.1,0,1/1\n").encode(), admin=admin_user)
+    assert job.status == JobStatus.FAILED
+    assert job.error_count == 4
+    assert job.message.startswith("2 line(s) rejected")

@@ -28,9 +28,8 @@ def world(actor, k: int, first_currency: int = 0) -> dict:
     card = services.customer_card_create(actor=actor, name=f"Sell {k}", currency="USD", providers=[provider])
     for i in range(k):
         services.profit_rule_create(
-            actor=actor, card=card, prefix=f"44{i}", name="", profit_type="relative", value=Decimal("0.001"),
-            apply_to="cost", billing="", precision=None, connect_cost=None, status="profit",
-        )  # fmt: skip
+            actor=actor, card=card, prefix=f"44{i}", profit_type="relative", value=Decimal("0.001")
+        )
     for _ in range(k):
         job = services.build_job_create(actor=actor, card=card, run=False)
         services.build_run(job_id=job.pk)

@@ -1,22 +1,20 @@
-"""Test data for routing: rows created directly, as the owning apps' services would leave them."""
+"""Test data for routing: rows created directly (on the shared model factories), as the owning apps'
+services would leave them."""
 
 from decimal import Decimal
 
-from carriers.models import Carrier, Gateway
-from customers.models import Customer, IPAuth, LedgerEntry, SIPUser
+from carriers.models import Gateway
+from customers.models import IPAuth, LedgerEntry, SIPUser
 from ratecards.models import CustomerCard, CustomerCardRate, CustomerCardRevision
 from routing.models import IngressRoute
+from tests.factories import CarrierFactory, CustomerFactory
 
 _n = iter(range(1, 10**9))
 
 
 def customer(name=None, *, balance="100", debit_limit="0", status="active", currency="USD"):
-    c = Customer.objects.create(
-        name=name or f"Customer {next(_n)}",
-        currency=currency,
-        status=status,
-        debit_limit=Decimal(debit_limit),
-    )
+    named = {"name": name} if name else {}
+    c = CustomerFactory(currency=currency, status=status, debit_limit=Decimal(debit_limit), **named)
     if Decimal(balance):
         LedgerEntry.objects.create(customer=c, kind="payment", amount=Decimal(balance), currency=currency)
     return c
@@ -36,7 +34,7 @@ def sip_user(cust, username, *, enabled=True):
 
 
 def carrier(name=None, *, gateways=("192.0.2.10",), status="active"):
-    c = Carrier.objects.create(name=name or f"Carrier {next(_n)}", status=status)
+    c = CarrierFactory(status=status, **({"name": name} if name else {}))
     for i, address in enumerate(gateways):
         Gateway.objects.create(carrier=c, address=address, kind="ip", weight=len(gateways) - i)
     return c

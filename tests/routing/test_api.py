@@ -90,6 +90,10 @@ def test_refusal_is_a_normal_answer_with_the_sip_code(api, world):
         (json.dumps({"source_ip": IP, "number": "4420", "source_port": "5060"}), "source_port"),
         (json.dumps({"number": "4420", "username": 5}), "username"),
         (b"\xff\xfe", "body"),
+        (b"[" * 100_000 + b"]" * 100_000, "body"),
+        (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "body"),
+        (json.dumps({"source_ip": 3325256711, "number": "4420"}), "source_ip"),  # 198.51.100.7 as a number
+        (json.dumps({"source_ip": 1.5, "number": "4420"}), "source_ip"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api, world, body, field):

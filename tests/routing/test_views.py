@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from accounts.choices import Access, Area, Level
+from accounts.choices import Area
 from routing.models import ApiToken, IngressRoute
-from tests.factories import AdminFactory, UserFactory, grant
+from tests.factories import AdminFactory
 from tests.routing import factories as f
+from tests.viewtests import ViewTestCases
 
 pytestmark = pytest.mark.django_db
 IP = "198.51.100.7"
@@ -24,42 +25,27 @@ def world():
     return {"carrier": carrier, "card": card, "customer": customer}
 
 
-def urls(world):
-    customer = world["customer"]
-    route = f.route(customer, world["card"])
-    token = ApiToken.objects.create(name="t", token_hash="x" * 64, hint="cxr_abc")
-    return [
-        reverse("routing:simulator"),
-        reverse("routing:customer_routing", kwargs={"pk": customer.pk}),
-        reverse("routing:ingress_route_add", kwargs={"customer_pk": customer.pk}),
-        reverse("routing:ingress_route_edit", kwargs={"pk": route.pk}),
-        reverse("routing:ingress_route_delete", kwargs={"pk": route.pk}),
-        reverse("routing:token_list"),
-        reverse("routing:token_add"),
-        reverse("routing:token_revoke", kwargs={"pk": token.pk}),
-    ]
+class TestRoutingViews(ViewTestCases):
+    area = Area.ROUTING
+    other_area = Area.CUSTOMER
+    read_only = {"routing:simulator", "routing:customer_routing", "routing:token_list"}
 
-
-def test_permission_matrix(client, world):
-    pages = urls(world)
-    for url in pages:
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response.url, url
-    user = UserFactory()
-    grant(user, Area.CUSTOMER)
-    grant(user, Area.ROUTING, level=Level.DENY)
-    client.force_login(user)
-    for url in pages:
-        assert client.get(url).status_code == 403, url
-    reader = UserFactory()
-    grant(reader, Area.ROUTING, access=Access.READ)
-    client.force_login(reader)
-    for url in pages[:2] + pages[5:6]:
-        assert client.get(url).status_code == 200, url
-    assert client.get(pages[2]).status_code == 403  # adding needs write
-    client.force_login(AdminFactory())
-    for url in pages:
-        assert client.get(url).status_code == 200, url
+    @pytest.fixture
+    def pages(self, world):
+        customer = world["customer"]
+        route = f.route(customer, world["card"])
+        token = ApiToken.objects.create(name="t", token_hash="x" * 64, hint="cxr_abc")
+        row = {"customer_pk": customer.pk, "pk": route.pk}
+        return [
+            ("routing:simulator", {}, "get"),
+            ("routing:customer_routing", {"pk": customer.pk}, "get"),
+            ("routing:ingress_route_add", {"customer_pk": customer.pk}, "get"),
+            ("routing:ingress_route_edit", row, "get"),
+            ("routing:ingress_route_delete", row, "get"),
+            ("routing:token_list", {}, "get"),
+            ("routing:token_add", {}, "get"),
+            ("routing:token_revoke", {"pk": token.pk}, "get"),
+        ]
 
 
 def test_add_ingress_route_from_the_routing_tab(admin_client, world):
@@ -132,13 +118,15 @@ def test_tech_prefix_must_be_unique_among_customers_sharing_an_ip(admin_client, 
 def test_edit_and_delete_route(admin_client, world):
     route = f.route(world["customer"], world["card"])
     response = admin_client.post(
-        reverse("routing:ingress_route_edit", kwargs={"pk": route.pk}),
+        reverse("routing:ingress_route_edit", kwargs={"customer_pk": route.customer_id, "pk": route.pk}),
         {"card": world["card"].pk, "tech_prefix": "55", "max_duration": 60, "channels": 1, "cps": 1},
     )
     assert response.status_code == 302
     route.refresh_from_db()
     assert (route.tech_prefix, route.enabled, route.max_duration) == ("55", False, 60)
-    admin_client.post(reverse("routing:ingress_route_delete", kwargs={"pk": route.pk}))
+    admin_client.post(
+        reverse("routing:ingress_route_delete", kwargs={"customer_pk": route.customer_id, "pk": route.pk})
+    )
     assert not IngressRoute.objects.exists()
 
 

@@ -1,19 +1,27 @@
 """Load the demo data set. Safe to run again: it only adds what is missing.
 
-Each app may provide `<app>/demo.py` with `seed(*, admin) -> None`; they run in INSTALLED_APPS order.
+The command makes the demo administrator; then every installed app that has a `demo` module gets
+`seed(*, admin)` called, in INSTALLED_APPS order. A seed may return lines to print (e.g. logins).
 """
 
 import importlib
-import os
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
-from accounts.choices import Access, Area, Level, Role
-from accounts.models import GroupPermission, PermissionGroup, User
+from django.utils.module_loading import module_has_submodule
 
 DEMO_EMAIL = "admin@connexcs.local"
+
+
+def _demo_admin(password: str):
+    user_model = get_user_model()
+    admin = user_model._default_manager.filter(**{f"{user_model.USERNAME_FIELD}__iexact": DEMO_EMAIL}).first()
+    if admin is None:
+        admin = user_model._default_manager.create_superuser(DEMO_EMAIL, password, name="Demo Admin")
+    return admin
 
 
 class Command(BaseCommand):
@@ -21,42 +29,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", "connexcs-demo")
-        admin = User.objects.filter(email__iexact=DEMO_EMAIL).first()
-        if admin is None:
-            admin = User.objects.create_superuser(DEMO_EMAIL, password, name="Demo Admin")
-        engineering, _ = PermissionGroup.objects.get_or_create(name="Engineering")
-        for area in (Area.ROUTING, Area.SERVER, Area.CARRIER, Area.CARD):
-            GroupPermission.objects.get_or_create(
-                group=engineering,
-                area=area,
-                defaults={"level": Level.ALLOW, "access": Access.WRITE},
-            )
-        billing, _ = PermissionGroup.objects.get_or_create(name="Billing")
-        GroupPermission.objects.get_or_create(
-            group=billing,
-            area=Area.CUSTOMER,
-            defaults={"level": Level.ALLOW, "access": Access.WRITE},
-        )
-        GroupPermission.objects.get_or_create(
-            group=billing, area=Area.ROUTING, defaults={"level": Level.DENY}
-        )
-        if not User.objects.filter(email__iexact="engineer@connexcs.local").exists():
-            engineer = User.objects.create_user(
-                "engineer@connexcs.local", password, name="Demo Engineer", role=Role.USER
-            )
-            engineering.members.add(engineer)
-
+        password = settings.DEMO_ADMIN_PASSWORD
+        admin = _demo_admin(password)
+        notes = []
         for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
+            if not module_has_submodule(config.module, "demo"):
                 continue
-            module.seed(admin=admin)
+            module = importlib.import_module(f"{config.name}.demo")
+            notes.extend(module.seed(admin=admin) or [])
             self.stdout.write(f"  seeded {config.label}")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  Panel login: {DEMO_EMAIL} / {password}")
-        self.stdout.write(f"  Restricted user: engineer@connexcs.local / {password}")
+        for note in notes:
+            self.stdout.write(f"  {note}")

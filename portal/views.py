@@ -1,0 +1,165 @@
+"""Setup > Integrations > Portal (brands), a customer's Edit > Config, and Caddy's `ask` question."""
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accounts.choices import Area
+from connexcs.tabs import ViewTab, register
+from connexcs.views import ObjectDeleteView, ObjectEditView, ObjectListView, StaffView
+from customers import selectors as customer_selectors
+
+from . import selectors, services
+from .features import FEATURES
+from .filters import DomainFilterSet
+from .forms import CustomerConfigForm, DomainForm, feature_field
+from .tables import DomainTable
+
+
+class PortalArea:
+    area = Area.PORTAL
+    selector = selectors.domain_list
+
+    def get_breadcrumbs(self):
+        return [("Portal", reverse("portal:domain_list")), (self.get_title(), None)]
+
+
+# Seed 002's older path: My Account keeps a Domains tab that leads to Setup > Integrations > Portal.
+register("accounts.my_account", ViewTab("Domains", "portal:domain_list", weight=70), area=Area.PORTAL)
+
+
+class DomainListView(PortalArea, ObjectListView):
+    table = DomainTable
+    filterset = DomainFilterSet
+    title = "Portal"
+    add_url_name = "portal:domain_add"
+    add_label = "Add Domain"
+    template_name = "portal/domain_list.html"
+
+    def get_breadcrumbs(self):
+        return [("Setup", None), ("Integrations", None), ("Portal", None)]
+
+
+class DomainFormMixin(PortalArea):
+    form = DomainForm
+    template_name = "portal/domain_form.html"
+
+    def get_service_kwargs(self, form):
+        data = form.service_kwargs()
+        if self.object is not None:
+            data["instance"] = self.object
+        return data
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tabs = context["form"].tabs()
+        with_errors = [label for label, fields in tabs if any(f.errors for f in fields)]
+        context.update(
+            tabs=tabs,
+            tabs_with_errors=with_errors,
+            open_tab=with_errors[0] if with_errors else "Basic",
+            cname_target=settings.PORTAL_CNAME_TARGET,
+        )
+        return context
+
+
+class DomainAddView(DomainFormMixin, ObjectEditView):
+    service = services.domain_create
+    title = "Add Domain"
+    success_message = "Domain saved. Its CNAME is being checked; the certificate follows once it passes."
+
+
+class DomainEditView(DomainFormMixin, ObjectEditView):
+    service = services.domain_update
+    success_message = "Domain saved."
+
+    def get_initial(self):
+        return DomainForm.initial_from(self.object)
+
+
+class DomainDeleteView(PortalArea, ObjectDeleteView):
+    service = services.domain_delete
+    success_url_name = "portal:domain_list"
+    delete_note = "Its customers lose this brand and its portal stops answering."
+
+
+class DomainLogoView(PortalArea, StaffView):
+    def get(self, request, pk):
+        domain = get_object_or_404(selectors.domain_list(actor=request.user), pk=pk, logo_type__gt="")
+        return HttpResponse(bytes(domain.logo), content_type=domain.logo_type)
+
+
+class DomainCheckView(PortalArea, StaffView):
+    """Check now: queue the CNAME check again (POST only)."""
+
+    requires_write = True
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        domain = get_object_or_404(selectors.domain_list(actor=request.user), pk=pk)
+        services.domain_queue_check(actor=request.user, instance=domain)
+        messages.success(request, f"Checking {domain.domain} again.")
+        return redirect("portal:domain_edit", pk=domain.pk)
+
+
+class CustomerConfigView(ObjectEditView):
+    """Management > Customer > Edit > Config: Domain and Portal Access."""
+
+    area = Area.CUSTOMER
+    form = CustomerConfigForm
+    service = services.customer_portal_set
+    template_name = "portal/customer_config.html"
+    success_message = "Saved."
+
+    def get_queryset(self):
+        return customer_selectors.customer_list(actor=self.request.user)
+
+    def get_initial(self):
+        link = selectors.customer_portal(customer=self.object)
+        if link is None:
+            return {}
+        return {"domain": link.domain, **{feature_field(k): v for k, v in link.overrides.items()}}
+
+    def get_service_kwargs(self, form):
+        return {"customer": self.object, **form.service_kwargs()}
+
+    def get_title(self):
+        return f"Edit {self.object}"
+
+    def get_breadcrumbs(self):
+        return [("Customers", reverse("customers:customer_list")), (str(self.object), None)]
+
+    def get_success_url(self):
+        return reverse("portal:customer_config", kwargs={"pk": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["customer"] = self.object
+        context["active_tab"] = "Main"
+        context["features"] = FEATURES
+        return context
+
+
+def _ask_allowed(request) -> bool:
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        if ipaddress.ip_address(address).is_loopback:
+            return True
+    except ValueError:
+        return False
+    return address in settings.PORTAL_ASK_ALLOWED
+
+
+@require_GET
+def caddy_ask(request):
+    """Caddy's on-demand TLS `ask`: 200 lets it get a certificate for ?domain=, anything else refuses."""
+    if not _ask_allowed(request):
+        return HttpResponseForbidden("Not from here.", content_type="text/plain")
+    if services.domain_certificate_ask(domain=request.GET.get("domain", "")):
+        return HttpResponse("yes", content_type="text/plain")
+    return HttpResponse("no", status=404, content_type="text/plain")
