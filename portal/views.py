@@ -3,15 +3,21 @@
 import ipaddress
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.generic.detail import SingleObjectMixin
 
 from accounts.choices import Area
 from connexcs.tabs import ViewTab, register
-from connexcs.views import ObjectDeleteView, ObjectEditView, ObjectListView, StaffView
+from connexcs.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedQuerysetMixin,
+    StaffView,
+)
 from customers import selectors as customer_selectors
 
 from . import selectors, services
@@ -88,23 +94,21 @@ class DomainDeleteView(PortalArea, ObjectDeleteView):
     delete_note = "Its customers lose this brand and its portal stops answering."
 
 
-class DomainLogoView(PortalArea, StaffView):
-    def get(self, request, pk):
-        domain = get_object_or_404(selectors.domain_list(actor=request.user), pk=pk, logo_type__gt="")
+class DomainLogoView(PortalArea, ScopedQuerysetMixin, SingleObjectMixin, StaffView):
+    def get_queryset(self):
+        return super().get_queryset().filter(logo_type__gt="")
+
+    def get(self, *_args, **_kwargs):
+        domain = self.get_object()
         return HttpResponse(bytes(domain.logo), content_type=domain.logo_type)
 
 
-class DomainCheckView(PortalArea, StaffView):
-    """Check now: queue the CNAME check again (POST only)."""
+class DomainCheckView(PortalArea, ObjectActionView):
+    """Check now: queue the CNAME check again."""
 
-    requires_write = True
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        domain = get_object_or_404(selectors.domain_list(actor=request.user), pk=pk)
-        services.domain_queue_check(actor=request.user, instance=domain)
-        messages.success(request, f"Checking {domain.domain} again.")
-        return redirect("portal:domain_edit", pk=domain.pk)
+    service = services.domain_queue_check
+    success_message = "Checking {obj.domain} again."
+    success_url_name = "portal:domain_edit"
 
 
 class CustomerConfigView(ObjectEditView):
