@@ -244,7 +244,7 @@ def test_rollups_stay_in_step_with_the_raw_rows(post, world):
         for i in range(40)
     ]
     assert post(batch).json()["created"] == 40
-    assert post(batch[:10] + [cdr(world, "c40", talk=3)]).json()["created"] == 1
+    assert post([*batch[:10], cdr(world, "c40", talk=3)]).json()["created"] == 1
     raw = Cdr.objects.aggregate(a=Sum("charge"), c=Sum("cost"), b=Sum("billed_seconds"))
     rolled = CdrHourly.objects.aggregate(a=Sum("revenue"), c=Sum("cost"), b=Sum("billed_seconds"))
     assert raw == rolled
