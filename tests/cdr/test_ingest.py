@@ -250,3 +250,20 @@ def test_rollups_stay_in_step_with_the_raw_rows(post, world):
     assert raw == rolled
     assert CdrHourly.objects.aggregate(n=Sum("attempts"))["n"] == 41
     assert CarrierCost.objects.aggregate(s=Sum("amount"))["s"] == raw["c"]
+
+
+def test_route_answer_carries_carrier_cost_per_item_and_credit_capped_max_duration(token, world):
+    # 10.00 of credit at 0.02/min is 500 minutes: more than the route's 7200 s.
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = json.dumps({"source_ip": IP, "number": "442071234567"})
+    answer = client.post("/api/v1/route", data=body, content_type="application/json", **headers).json()
+    item = answer["routing"]["routes"][0]["carrier"]
+    assert item["id"] == world["carrier"].pk and item["cost"] == "0.01" and item["prefix"] == "44"
+    assert item["billing"] == {"mcd": 1, "pulse": 1} and item["connect_cost"] == "0"
+    assert answer["limits"]["route"]["max_duration"] == 7200
+    LedgerEntry.objects.create(customer=world["customer"], kind="charge", amount=D("-9.95"), currency="USD")
+    engine.reset()
+    answer = client.post("/api/v1/route", data=body, content_type="application/json", **headers).json()
+    # 0.05 left, minus the 0.01 connect cost, at 0.02/min: 120 s, on 30/6 billing.
+    assert answer["limits"]["route"]["max_duration"] == 120
