@@ -98,6 +98,6 @@ def test_debit_limit_is_still_a_number_with_at_most_four_places():
 
 
 def test_max_duration_is_capped_by_credit_but_never_below_the_mcd():
-    customer, *_ = world(balance="0.01", rate="0.60", mcd=60, pulse=60, max_duration=3600)
+    world(balance="0.01", rate="0.60", mcd=60, pulse=60, max_duration=3600)
     decision = Engine(background=False).route(source_ip=IP, number=NUMBER)
     assert decision.code == 200 and credit_max_duration(decision) == 60  # the MCD, not 1 s
