@@ -45,6 +45,7 @@ MAX_AGE = timedelta(days=366)  # an older CDR is refused: its month's partition 
 MAX_AHEAD = timedelta(hours=1)  # clocks drift, but not by hours
 MAX_CALL = timedelta(days=2)
 NUMBER_RE = re.compile(r"^[0-9]{1,40}$")
+EPOCH_RE = re.compile(r"^[0-9]{9,11}(\.[0-9]{1,6})?$")
 ZERO = Decimal(0)
 MAX_RATE = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 
@@ -190,6 +191,8 @@ def _time(item: dict, key: str, *, required: bool) -> datetime | None:
             raise ItemError(key, "Unix seconds out of range.") from exc
     if not isinstance(value, str) or len(value) > 40:
         raise ItemError(key, "An ISO 8601 time with a zone, or Unix seconds.")
+    if EPOCH_RE.match(value):  # Kamailio's $TV(Sn): "seconds.microseconds" as text
+        return _time({key: float(value)}, key, required=required)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
