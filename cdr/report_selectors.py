@@ -121,8 +121,7 @@ class BreakoutRow:
     carrier: str = ""
     prefix: str = ""
     destination: str = ""
-    currency: str = ""
-    cost_currency: str = ""
+    currency: str = ""  # the customer's: the ingest rates both the charge and the cost in it
     attempts: int = 0
     answered: int = 0
     duration: int = 0
@@ -148,25 +147,22 @@ class BreakoutRow:
         return (Decimal(self.billed_seconds) / 60).quantize(Decimal("0.01"))
 
     @property
-    def profit(self) -> Decimal | None:
-        """Revenue less cost; only when both are in one currency (no rate is guessed)."""
-        if self.cost_currency and self.cost_currency != self.currency:
-            return None
+    def profit(self) -> Decimal:
+        """Revenue less cost (both in the customer's currency)."""
         return self.revenue - self.cost
 
     @property
     def margin(self) -> Decimal | None:
         """Profit as a percentage of revenue."""
-        profit = self.profit
-        if profit is None or not self.revenue:
+        if not self.revenue:
             return None
-        return (profit * 100 / self.revenue).quantize(Decimal("0.01"))
+        return (self.profit * 100 / self.revenue).quantize(Decimal("0.01"))
 
 
 @dataclass
 class Breakout:
     rows: list[BreakoutRow]
-    totals: list[BreakoutRow]  # one per (currency, cost currency)
+    totals: list[BreakoutRow]  # one per currency
     truncated: bool = False
     groups: list[str] = field(default_factory=list)
     period: str = ""
@@ -207,25 +203,21 @@ def _run_breakout(
         keys.append(f"date_trunc('{period}', {time_column})")
     for name in groups:
         keys.extend(GROUPS[name][2 if raw else 1])
-    currency_keys = ["cu.currency", "COALESCE(ca.currency, '')"]
+    currency_keys = ["cu.currency"]
     if raw:
-        source = (
-            "cdr_cdr c JOIN customers_customer cu ON cu.id = c.customer_id "
-            "LEFT JOIN carriers_carrier ca ON ca.id = c.carrier_id"
-        )
+        source = "cdr_cdr c JOIN customers_customer cu ON cu.id = c.customer_id"
         measures = (
             "COUNT(*), COUNT(c.answer), COALESCE(SUM(c.duration), 0), COALESCE(SUM(c.billed_seconds), 0), "
             "COALESCE(SUM(c.charge), 0), COALESCE(SUM(c.cost), 0)"
         )
     else:
-        source = (
-            "cdr_cdrhourly h JOIN customers_customer cu ON cu.id = h.customer_id "
-            "LEFT JOIN carriers_carrier ca ON ca.id = h.carrier_id"
-        )
+        source = "cdr_cdrhourly h JOIN customers_customer cu ON cu.id = h.customer_id"
         measures = (
             "SUM(h.attempts), SUM(h.answered), SUM(h.duration), SUM(h.billed_seconds), "
             "SUM(h.revenue), SUM(h.cost)"
         )
+    if "carrier" in groups:  # carriers' names, only when asked for
+        source += f" LEFT JOIN carriers_carrier ca ON ca.id = {alias}.carrier_id"
     columns = [*keys, *currency_keys]
     order = ["1"] if period else []
     # Busiest first within a period: by revenue, then attempts; then the keys, so the order is total.
@@ -265,7 +257,7 @@ def _breakout_row(record, *, period: str, groups: list[str]) -> BreakoutRow:
             row.carrier_id, row.carrier = first, second or ""
         else:
             row.prefix, row.destination = first or "", second or ""
-    row.currency, row.cost_currency = values.pop(0), values.pop(0)
+    row.currency = values.pop(0)
     attempts, answered, duration, billed, revenue, cost = values
     row.attempts, row.answered = int(attempts), int(answered)
     row.duration, row.billed_seconds = int(duration), int(billed)
@@ -274,19 +266,16 @@ def _breakout_row(record, *, period: str, groups: list[str]) -> BreakoutRow:
 
 
 def _totals(rows: list[BreakoutRow]) -> list[BreakoutRow]:
-    by_currency: dict[tuple[str, str], BreakoutRow] = {}
+    by_currency: dict[str, BreakoutRow] = {}
     for row in rows:
-        total = by_currency.setdefault(
-            (row.currency, row.cost_currency),
-            BreakoutRow(currency=row.currency, cost_currency=row.cost_currency),
-        )
+        total = by_currency.setdefault(row.currency, BreakoutRow(currency=row.currency))
         total.attempts += row.attempts
         total.answered += row.answered
         total.duration += row.duration
         total.billed_seconds += row.billed_seconds
         total.revenue += row.revenue
         total.cost += row.cost
-    return sorted(by_currency.values(), key=lambda t: (t.currency, t.cost_currency))
+    return [by_currency[currency] for currency in sorted(by_currency)]
 
 
 def breakout(

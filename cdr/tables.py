@@ -1,8 +1,12 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
 from connexcs.money import format_money
+from customers.choices import LedgerKind
 from customers.models import LedgerEntry
 from customers.tables import MoneyColumn
 
@@ -21,7 +25,7 @@ def duration_text(seconds: int | None) -> str:
 class BreakoutTable(tables.Table):
     """The Breakout's rows (BreakoutRow objects); which key columns show depends on the grouping.
 
-    An empty figure (no ASR without attempts, no profit across two currencies) shows the default dash.
+    An empty figure (no ASR without attempts, no margin without revenue) shows the default dash.
     """
 
     period = tables.Column(verbose_name="Period", orderable=True)
@@ -69,7 +73,7 @@ class BreakoutTable(tables.Table):
         return format_money(value, record.currency)
 
     def render_cost(self, value, record):
-        return format_money(value, record.cost_currency or record.currency)
+        return format_money(value, record.currency)
 
     def render_profit(self, value, record):
         return format_money(value, record.currency)
@@ -81,12 +85,23 @@ class BalanceHistoryTable(tables.Table):
     description = tables.Column(verbose_name="Description")
     amount = MoneyColumn(verbose_name="Amount")
     balance_after = tables.Column(verbose_name="Balance", attrs=NUMBER, orderable=False)
+    calls = tables.Column(verbose_name="CDR", accessor="pk", orderable=False)
 
     class Meta:
         model = LedgerEntry
-        fields = ["created_at", "kind", "description", "amount", "balance_after"]
+        fields = ["created_at", "kind", "description", "amount", "balance_after", "calls"]
         order_by = ("-created_at",)
         empty_text = "No payments or charges yet."
 
     def render_balance_after(self, value, record):
         return format_money(value, record.currency)
+
+    def render_calls(self, record):
+        """A charge is one ingest batch's calls: link to the customer's CDRs of that day and the one
+        before (a call is charged when it ends, so it may have started the day before)."""
+        if record.kind != LedgerKind.CHARGE:
+            return "—"
+        day = record.created_at.astimezone(dt.UTC).date()
+        query = urlencode({"date_from": (day - dt.timedelta(days=1)).isoformat(), "date_to": day.isoformat()})
+        url = reverse("cdr:customer_cdr", kwargs={"pk": record.customer_id})
+        return format_html('<a href="{}?{}">Calls</a>', url, query)
