@@ -51,7 +51,8 @@ CROSS JOIN LATERAL (
     SELECT
         %(cust0)s + (i %% %(customers)s) AS cust,
         (400 + ((i %% %(customers)s) * 7 + (i / %(customers)s) %% %(each)s) %% 500)::text AS prefix,
-        %(carrier0)s + ((i %% %(customers)s) * 7 + (i / %(customers)s) %% %(each)s) %% %(carriers)s AS carrier,
+        %(carrier0)s
+            + ((i %% %(customers)s) * 7 + (i / %(customers)s) %% %(each)s) %% %(carriers)s AS carrier,
         %(now)s - make_interval(secs => (i::bigint * %(span)s / %(n)s)::double precision) AS start,
         (i %% 20) < 13 AS ok,
         CASE WHEN (i %% 20) < 13 THEN 1 + (i * 7919) %% 600 ELSE 0 END AS dur,
@@ -75,7 +76,21 @@ def populate(n: int) -> dict:
     from django.db import connection
 
     from carriers.models import Carrier
+    from cdr.models import CdrHourly
     from customers.models import Customer
+
+    if CdrHourly.objects.exists():  # BENCH_KEEP_DB: already generated
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(start) FROM cdr_cdr")
+            now = cursor.fetchone()[0]
+        return {
+            "customers": list(Customer.objects.filter(name__startswith="Bench Customer").order_by("pk")),
+            "carriers": list(Carrier.objects.filter(name__startswith="Bench Carrier").order_by("pk")),
+            "now": now,
+            "generate_s": None,
+            "rollup_s": None,
+            "rollup_rows": CdrHourly.objects.count(),
+        }
 
     customers = Customer.objects.bulk_create(
         Customer(name=f"Bench Customer {i:02d}", currency="USD") for i in range(CUSTOMERS)
@@ -231,7 +246,10 @@ def main() -> None:
     db = settings.DATABASES["default"]
     db.setdefault("TEST", {})["NAME"] = f"bench_{db['NAME']}"
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    keep = os.environ.get("BENCH_KEEP_DB") == "1"  # re-measure without re-generating (while tuning)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=not keep, serialize=False, keepdb=keep
+    )
     try:
         from tests.factories import AdminFactory
 
@@ -250,7 +268,8 @@ def main() -> None:
             "total_s": round(time.perf_counter() - began, 1),
         }
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     print(json.dumps({**breakout_figures, **setup}))
     print(json.dumps({**search_figures, "cdrs": n}))
 

@@ -10,7 +10,7 @@ from customers.choices import LedgerKind
 from customers.models import LedgerEntry
 from customers.tables import MoneyColumn
 
-NUMBER = {"td": {"class": "text-end font-monospace"}, "th": {"class": "text-end"}}
+NUMBER = {"td": {"class": "text-end font-monospace text-nowrap"}, "th": {"class": "text-end"}}
 
 
 def duration_text(seconds: int | None) -> str:
@@ -28,7 +28,7 @@ class BreakoutTable(tables.Table):
     An empty figure (no ASR without attempts, no margin without revenue) shows the default dash.
     """
 
-    period = tables.Column(verbose_name="Period", orderable=True)
+    period = tables.Column(verbose_name="Period", attrs={"td": {"class": "text-nowrap"}})
     customer = tables.Column(verbose_name="Customer")
     carrier = tables.Column(verbose_name="Carrier")
     prefix = tables.Column(verbose_name="Prefix")

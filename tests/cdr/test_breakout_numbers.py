@@ -4,19 +4,16 @@ CDRs, for every grouping, per day and per hour, with every filter; and both must
 independent ORM aggregate. Today's dashboard figures come from the same rollups."""
 
 import datetime as dt
-import random
 from decimal import Decimal
 
 import pytest
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from cdr.ingest import ingest
 from cdr.models import Cdr
 from cdr.report_selectors import breakout, breakout_from_cdrs, breakout_series, today_start, today_summary
 from routing.engine import engine
-from tests.factories import AdminFactory
-from tests.routing import factories as f
+from tests.cdr.report_factories import ingest_traffic
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -32,52 +29,7 @@ def fresh_engine(settings):
 
 @pytest.fixture
 def traffic():
-    """~240 calls of two customers (USD and EUR) over three days, two carriers, three destinations."""
-    cheap, dear = f.carrier("Cheap"), f.carrier("Dear")
-    rows = {
-        "44": {"rate": "0.0200", "connect_cost": "0.0100", "mcd": 30, "pulse": 6, "name": "United Kingdom"},
-        "447": {"rate": "0.0500", "mcd": 1, "pulse": 1, "name": "United Kingdom Mobile"},
-        "33": {"rate": "0.0150", "mcd": 60, "pulse": 60, "name": "France"},
-    }
-    for prefix, row in rows.items():
-        row["providers"] = [f.provider(cheap, "0.01", prefix), f.provider(dear, "0.012", prefix)]
-    usd_card = f.card(rows)
-    eur_card = f.card(rows)
-    eur_card.currency = "EUR"
-    eur_card.save(update_fields=["currency"])
-    acme = f.customer("Acme", balance="1000")
-    euro = f.customer("Euro Co", balance="1000", currency="EUR")
-    routes = {acme.pk: f.route(acme, usd_card), euro.pk: f.route(euro, eur_card)}
-    numbers = {"44": "442071234567", "447": "447700900123", "33": "33123456789"}
-    rates = {"44": "0.0200", "447": "0.0500", "33": "0.0150"}
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    rng = random.Random(12)
-    items = []
-    for i in range(240):
-        customer = (acme, euro)[i % 2]
-        prefix = rng.choice(list(numbers))
-        carrier = rng.choice([cheap, dear, None])
-        start = now - dt.timedelta(seconds=rng.randrange(0, 3 * 86400))
-        talk = rng.choice([None, 0, 1, 29, 61, 300]) if carrier is not None else None
-        answer = start + dt.timedelta(seconds=3) if talk is not None else None
-        item = {
-            "call_id": f"breakout-{i}",
-            "customer_id": customer.pk,
-            "route_id": routes[customer.pk].pk,
-            "number": numbers[prefix],
-            "rate": rates[prefix],
-            "start": start.isoformat(),
-            "answer": answer.isoformat() if answer else None,
-            "end": ((answer or start) + dt.timedelta(seconds=talk or 0)).isoformat(),
-            "sip_code": 200 if talk is not None else rng.choice([486, 503, 404]),
-        }
-        if carrier is not None:
-            item.update(carrier_id=carrier.pk, cost="0.01", carrier_billing={"mcd": 1, "pulse": 1})
-        items.append(item)
-    for batch in (items[:100], items[100:]):  # two batches: the rollups are upserted, not rewritten
-        result = ingest(actor=AdminFactory(), items=batch)
-        assert result.created == len(batch), result.outcomes
-    return {"acme": acme, "euro": euro, "cheap": cheap, "dear": dear, "now": now}
+    return ingest_traffic()
 
 
 GROUPINGS = [[], ["customer"], ["carrier"], ["destination"], ["customer", "carrier", "destination"]]
