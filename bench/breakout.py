@@ -66,8 +66,14 @@ INSERT INTO cdr_cdrhourly (hour, customer_id, carrier_id, prefix, destination, a
                            duration, billed_seconds, revenue, cost)
 SELECT date_trunc('hour', start), customer_id, carrier_id, prefix, max(destination), count(*), count(answer),
        sum(duration), sum(billed_seconds), sum(charge), sum(cost)
-FROM cdr_cdr GROUP BY 1, 2, 3, 4
+FROM cdr_cdr GROUP BY 1, 2, 3, 4 ORDER BY 1
 """
+# Loading 10M rows is quicker into unlogged partitions (a throw-away database: no WAL) and with the
+# secondary indexes built once afterwards rather than kept up row by row.
+SECONDARY_INDEXES = {
+    "cdr_customer_start": "CREATE INDEX cdr_customer_start ON cdr_cdr (customer_id, start)",
+    "cdr_carrier_start": "CREATE INDEX cdr_carrier_start ON cdr_cdr (carrier_id, start)",
+}
 
 
 def populate(n: int) -> dict:
@@ -88,6 +94,7 @@ def populate(n: int) -> dict:
             "carriers": list(Carrier.objects.filter(name__startswith="Bench Carrier").order_by("pk")),
             "now": now,
             "generate_s": None,
+            "index_s": None,
             "rollup_s": None,
             "rollup_rows": CdrHourly.objects.count(),
         }
@@ -104,8 +111,15 @@ def populate(n: int) -> dict:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET work_mem = '256MB'")
         cursor.execute("SET maintenance_work_mem = '512MB'")
+        partitions = set()
         for days_back in range(DAYS + 1):
             cursor.execute("SELECT cdr_ensure_partition(%s)", [(now - dt.timedelta(days=days_back)).date()])
+            partitions.add(cursor.fetchone()[0])
+        for name in sorted(partitions):
+            cursor.execute(f'ALTER TABLE "{name}" SET UNLOGGED')
+        cursor.execute("ALTER TABLE cdr_cdrhourly SET UNLOGGED")
+        for name in SECONDARY_INDEXES:
+            cursor.execute(f"DROP INDEX {name}")
         began = time.perf_counter()
         cursor.execute(
             GENERATE,
@@ -122,6 +136,10 @@ def populate(n: int) -> dict:
         )
         timings["generate_s"] = round(time.perf_counter() - began, 1)
         began = time.perf_counter()
+        for sql in SECONDARY_INDEXES.values():
+            cursor.execute(sql)
+        timings["index_s"] = round(time.perf_counter() - began, 1)
+        began = time.perf_counter()
         cursor.execute(ROLLUP)
         timings["rollup_s"] = round(time.perf_counter() - began, 1)
         cursor.execute("ANALYZE cdr_cdr")
@@ -134,8 +152,8 @@ def populate(n: int) -> dict:
 
 
 def reports(world) -> list[dict]:
-    """What an operator asks for: today by customer, the week by destination per day, the month by
-    customer and carrier, one customer's month per day."""
+    """What an operator asks for: today by customer (and per hour), the week by destination per day,
+    the month by customer and carrier, one customer's month by destination per day."""
     import datetime as dt
 
     from cdr.report_selectors import today_start
@@ -144,7 +162,7 @@ def reports(world) -> list[dict]:
     tomorrow = today + dt.timedelta(days=1)
     return [
         {"start": today, "end": tomorrow, "groups": ["customer"]},
-        {"start": today, "end": tomorrow, "groups": ["customer", "carrier"], "period": "hour"},
+        {"start": today, "end": tomorrow, "groups": ["customer"], "period": "hour"},
         {"start": today - dt.timedelta(days=6), "end": tomorrow, "groups": ["destination"], "period": "day"},
         {"start": today - dt.timedelta(days=29), "end": tomorrow, "groups": ["customer", "carrier"]},
         {
@@ -264,6 +282,7 @@ def main() -> None:
             "cdrs": n,
             "rollup_rows": world["rollup_rows"],
             "generate_s": world["generate_s"],
+            "index_s": world["index_s"],
             "rollup_s": world["rollup_s"],
             "total_s": round(time.perf_counter() - began, 1),
         }

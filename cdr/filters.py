@@ -88,7 +88,7 @@ class BreakoutForm(ScopedChoices, DateRangeForm):
     group = forms.MultipleChoiceField(
         label="Group By",
         required=False,
-        choices=[(name, label) for name, (label, *_rest) in GROUPS.items()],
+        choices=list(GROUPS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
     period = forms.ChoiceField(label="Per", required=False, choices=[("", "Whole range"), *PERIODS.items()])
