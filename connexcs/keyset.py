@@ -77,7 +77,10 @@ def _seek(qs: QuerySet, sort: KeysetSort, key: tuple[object, int], *, below: boo
     pk = qs.model._meta.pk.column
     op = "<" if below else ">"
     where = f'("{table}"."{column}", "{table}"."{pk}") {op} (%s, %s)'
-    return qs.extra(where=[where], params=[key[0], key[1]])  # noqa: S610 - names come from the model
+    # The same bound on the column alone: an index that leads with a filter column, e.g.
+    # (customer_id, start), can then start its range at the cursor instead of filtering from the top.
+    bound = f'"{table}"."{column}" {op}= %s'
+    return qs.extra(where=[where, bound], params=[key[0], key[1], key[0]])  # noqa: S610 - model names
 
 
 def keyset_page(
