@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.choices import Area
-from carriers.models import Carrier
+from carriers.selectors import carrier_list
 from connexcs.keyset import keyset_page
 from connexcs.paging import configure_table, page_size
 from connexcs.permissions import AreaPermissionMixin
@@ -157,7 +157,7 @@ class CarrierScoped:
 
     @cached_property
     def carrier(self):
-        return get_scoped_object(Carrier.objects.all(), pk=self.kwargs["pk"])
+        return get_scoped_object(carrier_list(actor=self.request.user), pk=self.kwargs["pk"])
 
     def scope(self) -> dict:
         return {"carrier": self.carrier}
