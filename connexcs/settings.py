@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "recheck-portal-domains": {"task": "portal.tasks.recheck_domains", "schedule": 300.0},
     "drain-outbox": {"task": "connexcs.tasks.drain_outbox", "schedule": 30.0},
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
+    "cdr-partitions-ahead": {"task": "cdr.tasks.ensure_partitions", "schedule": 3600.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -369,7 +369,7 @@ def _choice(carrier: CarrierInfo, provider: dict, cost: Decimal) -> CarrierChoic
         prefix=provider.get("prefix", ""),
         cost=cost,
         connect_cost=Decimal(provider.get("connect_cost") or 0),
-        mcd=int(provider.get("mcd") or 1),
+        mcd=int(provider["mcd"] if provider.get("mcd") is not None else 1),  # MCD 0 stays 0
         pulse=int(provider.get("pulse") or 1),
     )
 

@@ -267,3 +267,13 @@ def test_route_answer_carries_carrier_cost_per_item_and_credit_capped_max_durati
     answer = client.post("/api/v1/route", data=body, content_type="application/json", **headers).json()
     # 0.05 left, minus the 0.01 connect cost, at 0.02/min: 120 s, on 30/6 billing.
     assert answer["limits"]["route"]["max_duration"] == 120
+
+
+@pytest.mark.parametrize(
+    ("method", "seconds", "billed"), [("up", 61, 66), ("half_down", 60, 60), ("down", 60, 60)]
+)
+def test_the_cards_duration_rounding_applies_before_billing(post, world, method, seconds, billed):
+    type(world["card"]).objects.filter(pk=world["card"].pk).update(duration_rounding=method)
+    assert post(cdr(world, "r", talk=61, duration="60.5")).status_code == 201
+    row = Cdr.objects.get(call_id="r")
+    assert (row.duration, row.billed_seconds) == (seconds, billed)

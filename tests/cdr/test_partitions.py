@@ -84,3 +84,19 @@ def test_rollup_key_treats_no_carrier_as_one_row():
         CdrHourly.objects.create(hour=hour, customer=customer, carrier=None, prefix="44")
     assert hourly_list(actor=None, carrier_id=carrier.pk).count() == 1
     assert hourly_list(actor=None, customer_id=customer.pk, since=hour, until=hour).count() == 0
+
+
+def test_beat_task_keeps_partitions_months_ahead(settings):
+    from datetime import date
+
+    from cdr.services import cdr_partitions_ensure
+    from cdr.tasks import ensure_partitions
+    from connexcs.models import AuditEvent
+
+    assert settings.CELERY_BEAT_SCHEDULE["cdr-partitions-ahead"]["task"] == ensure_partitions.name
+    made = cdr_partitions_ensure(actor=None, months_ahead=2, today=date(2031, 11, 15))
+    assert made == ["cdr_cdr_203111", "cdr_cdr_203112", "cdr_cdr_203201"]
+    assert cdr_partitions_ensure(actor=None, months_ahead=2, today=date(2031, 11, 15)) == []
+    assert AuditEvent.objects.filter(action="cdr.partitions").count() == 1
+    ensure_partitions()  # the task runs the service for today: this month and three ahead exist
+    assert f"cdr_cdr_{datetime.now(UTC):%Y%m}" in _partitions()

@@ -14,7 +14,7 @@ from connexcs.celery import app
 from connexcs.retries import MAX_RETRIES
 from tests.factories import UserFactory
 
-APPS_WITH_TASKS = ("accounts.", "customers.", "carriers.", "routing.")
+APPS_WITH_TASKS = ("accounts.", "customers.", "carriers.", "routing.", "cdr.")
 
 
 def app_tasks() -> dict:
