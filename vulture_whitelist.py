@@ -61,3 +61,10 @@ _.CACHES  # pytest-django settings fixture
 _.tone  # connexcs/dashboard.py: read by templates/dashboard.html
 _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
+# cdr reports: form fields and table columns declared as class attributes; the Breakout rows'
+# `destination`/`totals` are read by its table and template.
+_.date_from
+_.date_to
+_.destination
+_.totals
+_.acd

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("routing.urls")),
     path("api/v1/", include("routing.api_urls")),
     path("api/v1/", include("cdr.api_urls")),
+    path("", include("cdr.urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
     path("django-admin/", admin.site.urls),
