@@ -14,14 +14,14 @@ from django.conf import settings
 from libcloud.common.exceptions import BaseHTTPError
 from libcloud.common.types import InvalidCredsError, LibcloudError
 from libcloud.compute.base import Node, NodeImage, NodeLocation, NodeSize
-from libcloud.compute.providers import get_driver
+from libcloud.compute.providers import Provider, get_driver
 from requests.exceptions import RequestException
 
 from .choices import Driver
 
 # Debian 12 on each supported provider.
 IMAGES = {Driver.DIGITALOCEAN: "debian-12-x64"}
-LIBCLOUD_PROVIDERS = {Driver.DIGITALOCEAN: "digitalocean"}
+LIBCLOUD_PROVIDERS = {Driver.DIGITALOCEAN: Provider.DIGITAL_OCEAN}
 
 
 class ProviderError(Exception):
@@ -35,18 +35,22 @@ class Choice:
 
 
 def _driver(driver: str, api_key: str):
-    cls = get_driver(LIBCLOUD_PROVIDERS[Driver(driver)])
-    kwargs = {"timeout": settings.SERVERS_PROVIDER_TIMEOUT}
-    if driver == Driver.DIGITALOCEAN:
-        kwargs["api_version"] = "v2"
+    # libcloud's DigitalOcean v2 driver does not pass host, port or timeout on to its connection,
+    # so they are set on the connection and it reconnects.
+    instance = get_driver(LIBCLOUD_PROVIDERS[Driver(driver)])(api_key)
+    connection = instance.connection
+    connection.timeout = settings.SERVERS_PROVIDER_TIMEOUT
     endpoint = settings.SERVERS_PROVIDER_ENDPOINT
     if endpoint:
         parts = urlsplit(endpoint)
-        kwargs.update(host=parts.hostname, port=parts.port, secure=parts.scheme == "https")
-    return cls(api_key, **kwargs)
+        connection.secure = parts.scheme == "https"
+        connection.host = parts.hostname
+        connection.port = parts.port or (443 if connection.secure else 80)
+    connection.connect()
+    return instance
 
 
-def _call(name: str, fn, *args, **kwargs):
+def _call(what: str, fn, /, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except InvalidCredsError as exc:
@@ -60,9 +64,9 @@ def _call(name: str, fn, *args, **kwargs):
             raise ProviderError(
                 f"The provider did not answer within {settings.SERVERS_PROVIDER_TIMEOUT} s."
             ) from exc
-        raise ProviderError(f"The provider could not be reached ({name}).") from exc
+        raise ProviderError(f"The provider could not be reached ({what}).") from exc
     except (BaseHTTPError, LibcloudError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ProviderError(f"The provider could not {name}: {_text(exc)}") from exc
+        raise ProviderError(f"The provider could not {what}: {_text(exc)}") from exc
 
 
 def _text(exc: Exception) -> str:

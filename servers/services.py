@@ -282,7 +282,12 @@ def server_heartbeat(*, token: str, beat: Heartbeat, remote_ip: str) -> Server |
 
 def server_send_ip_email(*, server_id: int) -> None:
     with transaction.atomic():
-        server = Server.objects.select_for_update().select_related("created_by").filter(pk=server_id).first()
+        server = (
+            Server.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .filter(pk=server_id)
+            .first()
+        )
         if server is None or server.ip_emailed_at is not None or not server.ip:
             return
         user = server.created_by
@@ -328,7 +333,12 @@ def servers_mark_unreachable(*, now=None) -> list[int]:
 
 def server_send_unreachable_alert(*, server_id: int) -> None:
     with transaction.atomic():
-        server = Server.objects.select_for_update().select_related("created_by").filter(pk=server_id).first()
+        server = (
+            Server.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .filter(pk=server_id)
+            .first()
+        )
         if server is None or server.status != ServerStatus.UNREACHABLE or server.unreachable_alerted_at:
             return
         user = server.created_by
@@ -352,7 +362,11 @@ def server_send_unreachable_alert(*, server_id: int) -> None:
 
 
 def _live(server: Server) -> Server:
-    server = Server.objects.select_for_update().select_related("provider", "api_token").get(pk=server.pk)
+    server = (
+        Server.objects.select_for_update(of=("self",))
+        .select_related("provider", "api_token")
+        .get(pk=server.pk)
+    )
     if server.status == ServerStatus.DESTROYED:
         raise ValidationError("This server has been destroyed.")
     return server
@@ -369,7 +383,8 @@ def server_update(*, actor: User, instance: Server, **values) -> Server:
     if values.get("capacity_failover", server.capacity_failover) and failover is None:
         raise ValidationError({"failover_server": "Choose the server that takes calls over at capacity."})
     if failover is not None:
-        if failover.pk == server.pk:
+        failover = Server.objects.filter(pk=failover.pk).first()  # as stored, not as the caller saw it
+        if failover is None or failover.pk == server.pk:
             raise ValidationError({"failover_server": "A server cannot take over from itself."})
         if cluster is None or failover.cluster_id != cluster.pk or not failover.live:
             raise ValidationError({"failover_server": "Choose a live server of the same cluster."})
