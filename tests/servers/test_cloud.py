@@ -1,4 +1,4 @@
-"""The libcloud source against a local server speaking DigitalOcean's v2 API: create, list, destroy, errors."""
+"""The libcloud source against a local fake of DigitalOcean's v2 API: create, list, destroy, errors."""
 
 import pytest
 
