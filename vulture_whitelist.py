@@ -61,3 +61,5 @@ _.CACHES  # pytest-django settings fixture
 _.tone  # connexcs/dashboard.py: read by templates/dashboard.html
 _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
+_.server_count  # servers/tables.py: django-tables2 columns
+_.validators  # servers/forms.py: a form field's validators, read by Django

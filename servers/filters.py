@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from .choices import ServerStatus, ServerType
-from .models import Server
+from .models import Cluster, Provider, Server
 
 
 class ServerFilterSet(django_filters.FilterSet):
@@ -16,3 +16,19 @@ class ServerFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, _name, value):
         return queryset.filter(Q(name__icontains=value) | Q(ip__startswith=value))
+
+
+class ClusterFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="Name", lookup_expr="icontains")
+
+    class Meta:
+        model = Cluster
+        fields = ["name"]
+
+
+class ProviderFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="Name", lookup_expr="icontains")
+
+    class Meta:
+        model = Provider
+        fields = ["name"]

@@ -189,12 +189,21 @@ def server_deploy(
         raise ValidationError(
             "Complete the getting-started checklist first: " + "; ".join(m.label for m in missing)
         )
+    errors = {}
     if not confirm:
-        raise ValidationError({"confirm": "Check the confirmation box to deploy the server."})
+        errors["confirm"] = ["Check the confirmation box to deploy the server."]
     if server_type not in ServerType.values:
-        raise ValidationError({"server_type": "Choose Switch or Dispatcher."})
-    name = _check_name(name)
-    provider, region = parse_location(location)
+        errors["server_type"] = ["Choose Switch or Dispatcher."]
+    try:
+        name = _check_name(name)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        provider, region = parse_location(location)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     server = Server.objects.create(
         name=name,
         server_type=server_type,

@@ -21,7 +21,7 @@ from connexcs.views import (
 )
 
 from . import provision, selectors, services
-from .filters import ServerFilterSet
+from .filters import ClusterFilterSet, ProviderFilterSet, ServerFilterSet
 from .forms import ClusterForm, DeployForm, ProviderForm, ServerEditForm, location_choices
 from .models import Provider
 from .tables import ClusterTable, MyServerTable, ProviderTable, ServerTable
@@ -65,6 +65,7 @@ class ServerListView(ServerArea, SettingsTabs, ObjectListView):
 class ClusterListView(ServerArea, SettingsTabs, ObjectListView):
     selector = selectors.cluster_list
     table = ClusterTable
+    filterset = ClusterFilterSet
     title = "Clusters"
     tab = ViewTab("Clusters", "servers:cluster_list", weight=20)
     add_url_name = "servers:cluster_add"
@@ -74,6 +75,7 @@ class ClusterListView(ServerArea, SettingsTabs, ObjectListView):
 class ProviderListView(ServerArea, SettingsTabs, ObjectListView):
     selector = selectors.provider_list
     table = ProviderTable
+    filterset = ProviderFilterSet
     title = "Providers"
     tab = ViewTab("Providers", "servers:provider_list", weight=30)
     add_url_name = "servers:provider_add"
@@ -213,6 +215,7 @@ class MyServersView(MyAccountMixin, ObjectListView):
     area = Area.SERVER
     selector = selectors.my_servers
     table = MyServerTable
+    filterset = ServerFilterSet
     title = "My Servers"
     tab = ViewTab("My Servers", "servers:my_servers", weight=80)
     template_name = "accounts/list.html"

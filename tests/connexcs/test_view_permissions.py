@@ -34,7 +34,14 @@ SIGNED_IN = {
     "accounts:two_factor_disable",
 }
 PUBLIC = ANONYMOUS | SIGNED_IN
-PUBLIC_PREFIXES = ("admin:", "api:", "portal_site:", "accounts:login_", "accounts:verify_link")
+PUBLIC_PREFIXES = (
+    "admin:",
+    "api:",
+    "servers_api:",
+    "portal_site:",
+    "accounts:login_",
+    "accounts:verify_link",
+)
 
 
 def iter_patterns(resolver, namespace=""):
