@@ -13,7 +13,9 @@ STATUS_ICONS = {
 
 
 class ServerTable(tables.Table):
-    ip = tables.Column(verbose_name="IP", empty_values=(), order_by=("ip",))
+    ip = tables.Column(
+        verbose_name="IP", empty_values=(), order_by=("ip",), attrs={"td": {"class": "text-nowrap"}}
+    )
     name = tables.LinkColumn("servers:server_detail", args=[tables.A("pk")], verbose_name="Name")
     server_type = tables.Column(verbose_name="Type")
     cluster = tables.Column(verbose_name="Cluster", order_by=("cluster__name",))
