@@ -43,7 +43,7 @@ set -eu
 clean() { tr -cd 'A-Za-z0-9 ._:()/+-' | cut -c1-100; }
 number() { v=$(tr -cd '0-9' | cut -c1-9); echo "${v:-0}"; }
 
-version=$( (kamailio -v 2>/dev/null || true) | head -n1 | clean)
+version=$( (kamailio -v 2>/dev/null || true) | head -n1 | sed 's/^version: //' | clean)
 health=down
 if kamcmd core.uptime >/dev/null 2>&1; then health=ok; fi
 channels=$( (kamcmd dlg.stats_active 2>/dev/null || true) | awk '/all/ {print $2; exit}' | number)

@@ -199,6 +199,7 @@ class ServerRedeployView(ServerActionView):
 class ServerDestroyView(ServerArea, ObjectDeleteView):
     selector = selectors.server_list
     service = services.server_destroy
+    template_name = "servers/server_destroy.html"
     success_url_name = "servers:server_list"
     list_label = "Servers"
     success_message = "Destroyed {obj}: the machine is deleted and its tokens are revoked."

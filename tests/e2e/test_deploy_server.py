@@ -105,6 +105,18 @@ def test_deploy_server_as_the_guide_says(page, celery_worker, fake_do, tmp_path,
     shot(page, f"list-{label}")
     assert Server.objects.get().ip == "127.0.0.1"
 
+    # The server's page, then Destroy: the droplet is deleted at the provider.
+    row.get_by_role("link", name="127.0.0.1").click()
+    expect(page.get_by_role("heading", name="lon-1")).to_be_visible()
+    expect(page.get_by_role("heading", name="Capacity Failover")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    shot(page, f"detail-{label}")
+    page.get_by_role("link", name="Destroy").click()
+    page.get_by_role("button", name="Destroy").click()
+    expect(page.get_by_text("Destroyed lon-1")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="lon-1")).to_contain_text("Destroyed")
+    assert fake_do.droplets == {}
+
 
 def test_deploy_waits_for_the_checklist(page):
     AdminFactory(email="ops@example.test")

@@ -80,7 +80,7 @@ def test_the_laid_out_heartbeat_reports_to_the_live_panel(operator, tmp_path, li
     assert beat.returncode == 0, beat.stderr
     server.refresh_from_db()
     assert server.status == ServerStatus.RUNNING and server.ip == "127.0.0.1"
-    assert server.version.lower().startswith("version: kamailio") or "kamailio" in server.version.lower()
+    assert server.version.startswith("kamailio ")  # from `kamailio -v` on this machine
     assert server.health == "down"  # no kamailio runs in the throwaway root
     # After destroy, the same heartbeat is refused (curl -f fails on the 401).
     services.server_destroy(actor=operator, instance=server)
