@@ -153,3 +153,59 @@ def test_list_query_counts_do_not_grow(admin_client, name):
             source="cloud",
         )
     assert count() == one
+
+
+def verified(user):
+    from django.utils import timezone
+
+    user.email_verified_at = user.mobile_verified_at = timezone.now()
+    user.save()
+    complete_checklist()
+
+
+def test_rename_from_the_server_page(admin_client, admin_user, world):
+    url = reverse("servers:server_edit", kwargs={"pk": world["server"].pk})
+    data = {"name": "edge-1", "max_channels": 500, "max_cps": 20, "auto_upgrade": "on"}
+    assert admin_client.post(url, data).status_code == 302
+    world["server"].refresh_from_db()
+    assert (world["server"].name, world["server"].max_channels) == ("edge-1", 500)
+    refused = admin_client.post(url, {**data, "name": "no_underscores"})
+    assert refused.status_code == 200 and "Letters, digits and hyphens" in refused.content.decode()
+
+
+def test_redeploy_of_an_own_host_shows_a_new_install_command(admin_client, admin_user):
+    verified(admin_user)
+    from servers import services
+
+    deployed = services.server_deploy(actor=admin_user, name="own-1", location="own", confirm=True)
+    response = admin_client.post(reverse("servers:server_redeploy", kwargs={"pk": deployed.server.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200 and "/api/v1/servers/install/cxi_" in html
+    assert deployed.install_command.split("/install/")[1].split()[0] not in html  # the old one is void
+
+
+def test_destroy_through_the_page(admin_client, admin_user, world):
+    url = reverse("servers:server_destroy", kwargs={"pk": world["server"].pk})
+    assert "Destroy" in admin_client.get(url).content.decode()
+    assert admin_client.post(url).status_code == 302
+    world["server"].refresh_from_db()
+    assert world["server"].status == ServerStatus.DESTROYED
+    assert admin_client.get(url).status_code == 404  # nothing left to destroy
+
+
+def test_a_cloud_deploy_the_provider_refuses_is_shown_on_the_form(admin_client, admin_user, fake_do):
+    verified(admin_user)
+    provider = cloud_provider()
+    fake_do.fail_next = None
+    original = fake_do.handle
+
+    def refuse_create(handler, method):
+        if method == "POST":
+            fake_do.fail_next = (422, "You have reached the droplet limit.")
+        return original(handler, method)
+
+    fake_do.handle = refuse_create
+    data = {"location": f"{provider.pk}:lon1", "name": "lon-1", "server_type": "switch", "confirm": "on"}
+    response = admin_client.post(reverse("servers:server_add"), data)
+    assert response.status_code == 200 and "droplet limit" in response.content.decode()
+    assert not Server.objects.exists()
