@@ -117,6 +117,7 @@ def provider_delete(*, actor: User, instance: Provider) -> None:
 class Deployed:
     server: Server
     install_command: str = ""  # own host: shown once
+    warning: str = ""
 
 
 def _issue_tokens(server: Server, actor) -> tuple[str, str]:
@@ -257,6 +258,13 @@ class Heartbeat:
     icmp_latency_ms: int | None = None
 
 
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
 @transaction.atomic
 def server_heartbeat(*, token: str, beat: Heartbeat, remote_ip: str) -> Server | None:
     """Record a report; None when the token belongs to no live server."""
@@ -276,7 +284,7 @@ def server_heartbeat(*, token: str, beat: Heartbeat, remote_ip: str) -> Server |
         server.status = ServerStatus.RUNNING
         server.unreachable_alerted_at = None
         if previous == ServerStatus.DEPLOYING:
-            server.ip = str(ipaddress.ip_address(remote_ip))
+            server.ip = _address(remote_ip)
         record(
             actor=None,
             action=AuditAction.SERVER_RUNNING,
@@ -418,26 +426,28 @@ def server_update(*, actor: User, instance: Server, **values) -> Server:
 
 @transaction.atomic
 def server_redeploy(*, actor: User, instance: Server) -> Deployed:
-    """A new machine (cloud) or a new install command (own host), with new tokens; the old ones stop."""
+    """A new machine (cloud) or a new install command (own host), with new tokens; the old ones stop.
+
+    The new machine is created before the old one is deleted, so a refusal leaves the server as it was.
+    """
     server = _live(instance)
     old_node = server.node_id
-    if server.source == Source.CLOUD and old_node:
-        try:
-            source_for(server.provider).destroy(old_node)
-        except ProviderError as exc:
-            raise ValidationError(str(exc)) from exc
     server.status, server.ip, server.ip_emailed_at = ServerStatus.DEPLOYING, None, None
     server.last_heartbeat_at, server.node_id = None, ""
     server.channels = server.cps = 0
     command = _start(server, actor)
+    note = f"old node {old_node}" if old_node else ""
+    warning = ""
+    if server.source == Source.CLOUD and old_node:
+        try:
+            source_for(server.provider).destroy(old_node)
+        except ProviderError as exc:
+            # The new machine exists; the old one is left for the operator to delete by hand.
+            note = f"old node {old_node} NOT deleted: {exc}"
+            warning = f"The old machine ({old_node}) could not be deleted; delete it at the provider. {exc}"
     server.save()
-    record(
-        actor=actor,
-        action=AuditAction.SERVER_REDEPLOY,
-        obj=server,
-        note=f"old node {old_node}" if old_node else "",
-    )
-    return Deployed(server=server, install_command=command)
+    record(actor=actor, action=AuditAction.SERVER_REDEPLOY, obj=server, note=note)
+    return Deployed(server=server, install_command=command, warning=warning)
 
 
 @transaction.atomic

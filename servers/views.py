@@ -141,6 +141,8 @@ class ServerDeployView(ServerArea, ObjectEditView):
 
 def deployed(request, result: services.Deployed):
     server = result.server
+    if result.warning:
+        messages.warning(request, result.warning)
     if result.install_command:
         # Shown once: the token behind it is stored only as a hash.
         context = {"server": server, "command": result.install_command, "title": f"Install {server.name}"}

@@ -241,3 +241,28 @@ def test_own_host_install_token_works_once(operator):
     assert "CX_HEARTBEAT_TOKEN=cxh_" in script and "CX_SERVER=own-1" in script
     assert services.server_install_script(token=token) is None
     assert services.server_install_script(token="cxi_guess") is None
+
+
+def test_a_redeploy_the_provider_refuses_leaves_the_server_as_it_was(operator, provider, fake_do):
+    complete_checklist()
+    server = deploy(operator, provider).server
+    secret = tokens_in(created_user_data(fake_do))["CX_HEARTBEAT_TOKEN"]
+    services.server_heartbeat(token=secret, beat=BEAT, remote_ip="203.0.113.7")
+    fake_do.fail_next = (422, "You have reached the droplet limit.")
+    # The size list is read first when no size is stored; this server has one, so the create is refused.
+    with pytest.raises(ValidationError, match="droplet limit"):
+        services.server_redeploy(actor=operator, instance=server)
+    server.refresh_from_db()
+    assert server.status == ServerStatus.RUNNING and server.ip == "203.0.113.7"
+    assert list(fake_do.droplets) == [int(server.node_id)] and server.api_token.active
+    assert services.server_heartbeat(token=secret, beat=BEAT, remote_ip="203.0.113.7") is not None
+
+
+def test_provider_with_live_servers_cannot_be_deleted(operator, provider, fake_do):
+    complete_checklist()
+    server = deploy(operator, provider).server
+    with pytest.raises(ValidationError, match="Destroy this provider's servers first"):
+        services.provider_delete(actor=operator, instance=provider)
+    services.server_destroy(actor=operator, instance=server)
+    services.provider_delete(actor=operator, instance=provider)
+    assert not Provider.objects.exists() and Server.objects.get().status == ServerStatus.DESTROYED
