@@ -68,3 +68,5 @@ _.date_to
 _.destination
 _.totals
 _.acd
+_.server_count  # servers/tables.py: django-tables2 columns
+_.validators  # servers/forms.py: a form field's validators, read by Django

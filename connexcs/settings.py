@@ -33,6 +33,12 @@ ROUTING_BACKGROUND_RELOAD = env.bool("ROUTING_BACKGROUND_RELOAD", default=True)
 DNS_NAMESERVERS = env.list("DNS_NAMESERVERS", default=[])
 DNS_TIMEOUT = env.float("DNS_TIMEOUT", default=3.0)
 DNS_REFRESH_SECONDS = env.int("DNS_REFRESH_SECONDS", default=300)
+# Servers (Setup > Settings > Servers): a provider endpoint override (e.g. a local fake of the
+# provider's API), its timeout in seconds, how often switches report and when silence means Unreachable.
+SERVERS_PROVIDER_ENDPOINT = env.str("SERVERS_PROVIDER_ENDPOINT", default="")
+SERVERS_PROVIDER_TIMEOUT = env.int("SERVERS_PROVIDER_TIMEOUT", default=20)
+SERVERS_HEARTBEAT_SECONDS = env.int("SERVERS_HEARTBEAT_SECONDS", default=60)
+SERVERS_UNREACHABLE_AFTER = env.int("SERVERS_UNREACHABLE_AFTER", default=300)
 # The password `manage.py seed_demo` gives the demo users.
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="connexcs-demo")
 
@@ -188,6 +194,7 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "connexcs.tasks.drain_outbox", "schedule": 30.0},
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
     "cdr-partitions-ahead": {"task": "cdr.tasks.ensure_partitions", "schedule": 3600.0},
+    "servers-mark-unreachable": {"task": "servers.tasks.mark_unreachable", "schedule": 60.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("routing.api_urls")),
     path("api/v1/", include("cdr.api_urls")),
     path("", include("cdr.urls")),
+    path("api/v1/servers/", include("servers.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
     path("django-admin/", admin.site.urls),

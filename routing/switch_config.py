@@ -45,6 +45,8 @@ class SwitchConfig:
     listen: tuple[str, ...] = ("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060")
     name: str = "switch"
     realm: str = ""
+    # The cluster whose servers share limits (Setup > Settings > Servers); empty for a lone switch.
+    cluster: str = ""
     # None: http_async_client when installed, else the synchronous http_client.
     async_http: bool | None = None
     api_timeout_ms: int = 500
@@ -61,7 +63,7 @@ class SwitchConfig:
     auth_secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self):
-        names = ("api_url", "cdr_url", "token", "realm", "name", "pid_dir", "auth_secret")
+        names = ("api_url", "cdr_url", "token", "realm", "name", "cluster", "pid_dir", "auth_secret")
         pairs = [(n, getattr(self, n)) for n in names] + [("listen", a) for a in self.listen]
         for name, value in pairs:
             if any(c in value for c in '"\r\n'):
@@ -78,6 +80,7 @@ def render(config: SwitchConfig) -> str:
     template = engine.from_string(TEMPLATE.read_text())
     context = {
         "name": config.name,
+        "cluster": config.cluster,
         "api_url": config.api_url,
         "cdr_url": config.cdr_url or config.api_url.rsplit("/", 1)[0] + "/cdr",
         "cdr_retry_s": max(1, config.cdr_retry_s),

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # kamailio-utils-modules holds http_client, the synchronous fallback when http_async_client is absent.
-PACKAGES=(chromium kamailio kamailio-extra-modules kamailio-utils-modules sip-tester caddy dnsmasq-base)
+PACKAGES=(chromium kamailio kamailio-extra-modules kamailio-utils-modules sip-tester caddy dnsmasq-base cloud-init)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -34,6 +34,10 @@ PAGES = {
     "accounts:user_list": (None, 25, "table"),
     "accounts:group_list": (None, 25, "table"),
     "portal:domain_list": (None, 25, "table"),
+    "servers:server_list": (None, 25, "table"),
+    "servers:cluster_list": (None, 25, "table"),
+    "servers:provider_list": (None, 25, "table"),
+    "servers:my_servers": (None, 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
 

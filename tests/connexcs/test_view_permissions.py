@@ -34,7 +34,15 @@ SIGNED_IN = {
     "accounts:two_factor_disable",
 }
 PUBLIC = ANONYMOUS | SIGNED_IN
-PUBLIC_PREFIXES = ("admin:", "api:", "cdr_api:", "portal_site:", "accounts:login_", "accounts:verify_link")
+PUBLIC_PREFIXES = (
+    "admin:",
+    "api:",
+    "cdr_api:",
+    "servers_api:",
+    "portal_site:",
+    "accounts:login_",
+    "accounts:verify_link",
+)
 
 
 def iter_patterns(resolver, namespace=""):

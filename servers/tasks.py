@@ -1,0 +1,37 @@
+"""Server mail and the Unreachable sweep. Each task loads by id and calls one service, imported in its
+body because the services import these tasks to enqueue them."""
+
+from celery import shared_task
+
+from connexcs.retries import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=MAX_RETRIES,
+)
+def send_ip_email(server_id: int) -> None:
+    from .services import server_send_ip_email
+
+    server_send_ip_email(server_id=server_id)
+
+
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=MAX_RETRIES,
+)
+def send_unreachable_alert(server_id: int) -> None:
+    from .services import server_send_unreachable_alert
+
+    server_send_unreachable_alert(server_id=server_id)
+
+
+@shared_task
+def mark_unreachable() -> int:
+    from .services import servers_mark_unreachable
+
+    return len(servers_mark_unreachable())
