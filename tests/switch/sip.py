@@ -65,8 +65,8 @@ def api_env(database_name: str) -> dict:
     env.update(
         DATABASE_URL=f"postgres:///{database_name}",
         DJANGO_SETTINGS_MODULE="connexcs.settings",
-        # A change must be seen by the next call, so a stale snapshot is never served meanwhile.
-        ROUTING_BACKGROUND_RELOAD="false",
+        # As in production: a snapshot rebuilds in the background; the tests wait the promised bound.
+        ROUTING_BACKGROUND_RELOAD="true",
         LOG_LEVEL="WARNING",
     )
     env.setdefault("SECRET_KEY", "switch-tests-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
