@@ -195,6 +195,8 @@ class Snapshot:
     # (id(row), profit assurance) -> carriers chosen, filled as calls come: parsing the providers
     # and their costs is most of a decision's work, and the answer is fixed for the snapshot's life.
     carrier_lists: dict[tuple[int, bool], tuple[tuple, tuple, str]] = field(default_factory=dict)
+    # The same key -> the API answer's parts fixed for it (carriers and gateways as JSON), see routing.api.
+    answer_parts: dict[tuple[int, bool], tuple[list, list]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
