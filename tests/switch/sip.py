@@ -45,6 +45,7 @@ def _wait(check, what: str, proc: subprocess.Popen, log: Path | None = None) -> 
         if check():
             return
         time.sleep(0.1)
+    stop(proc)  # nobody else holds it: left running, it would outlive the tests
     raise RuntimeError(f"{what} did not start within {STARTUP_TIMEOUT}s")
 
 
