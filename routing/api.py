@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from .billing import max_duration
-from .engine import AuthEntry, Decision, Snapshot, Unavailable, engine
+from .engine import AuthEntry, Decision, Snapshot, Unavailable, decide, engine
 from .services import hash_token
 
 NUMBER_RE = re.compile(r"^\+?[0-9*#]+$")
@@ -85,7 +85,9 @@ def parse_request(body: bytes) -> dict:
     return {"number": number, "source_ip": source_ip, "source_port": port, "username": username}
 
 
-def decision_json(decision: Decision) -> dict:
+def decision_json(decision: Decision, snap: Snapshot | None = None) -> dict:
+    """The answer's JSON; with the snapshot the decision came from, the parts fixed for its row
+    (carriers, gateways) are built once per snapshot instead of on every call."""
     out: dict = {"code": decision.code, "reason": decision.reason, "dialled": decision.dialled}
     if decision.auth:
         out["auth"] = decision.auth
@@ -114,6 +116,24 @@ def decision_json(decision: Decision) -> dict:
             connect_cost=str(row.connect_cost),
             billing={"mcd": row.mcd, "pulse": row.pulse},
         )
+    carriers, gateways = _carrier_parts(decision, snap)
+    out["carriers"] = carriers
+    out["routing"] = _routing(decision.number, gateways) if decision.ok else None
+    return out
+
+
+def _carrier_parts(decision: Decision, snap: Snapshot | None) -> tuple[list, list]:
+    if snap is None or decision.row is None or decision.route is None:
+        return _carriers_json(decision), _gateways(decision)
+    # The same key and lifetime as the engine's carrier lists (a row lives as long as its snapshot).
+    key = (id(decision.row), decision.route.profit_assurance)
+    parts = snap.answer_parts.get(key)
+    if parts is None:
+        parts = snap.answer_parts[key] = (_carriers_json(decision), _gateways(decision))
+    return parts
+
+
+def _carriers_json(decision: Decision) -> list:
     carriers = []
     for choice in decision.carriers:
         carriers.append(
@@ -131,33 +151,35 @@ def decision_json(decision: Decision) -> dict:
                 ],
             }
         )
-    out["carriers"] = carriers
-    out["routing"] = rtjson(decision) if decision.ok else None
-    return out
+    return carriers
 
 
 def _hostport(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def rtjson(decision: Decision) -> dict:
-    """The document Kamailio's rtjson module loads (serial forking, cheapest carrier first)."""
-    routes = []
+def _gateways(decision: Decision) -> list[tuple[str, dict]]:
+    """(host:port, the route's fields but its URI) per gateway, cheapest carrier first."""
+    gateways = []
     for choice in decision.carriers:
         carrier = choice.carrier
         for gateway in carrier.gateways:
             hostport = _hostport(gateway.host, gateway.port)
-            routes.append(
-                {
-                    "uri": f"sip:{decision.number}@{hostport}",
-                    "dst_uri": f"sip:{hostport};transport={gateway.protocol}",
-                    "fr_timer": carrier.fr_timer,
-                    "fr_inv_timer": carrier.fr_inv_timer,
-                    # For the switch's limits and the CDR; rtjson ignores it, and nothing internal
-                    # goes out in SIP.
-                    "carrier": {**carrier_limits(carrier), **carrier_cost(choice)},
-                }
-            )
+            fields = {
+                "dst_uri": f"sip:{hostport};transport={gateway.protocol}",
+                "fr_timer": carrier.fr_timer,
+                "fr_inv_timer": carrier.fr_inv_timer,
+                # For the switch's limits and the CDR; rtjson ignores it, and nothing internal goes
+                # out in SIP.
+                "carrier": {**carrier_limits(carrier), **carrier_cost(choice)},
+            }
+            gateways.append((hostport, fields))
+    return gateways
+
+
+def _routing(number: str, gateways: list[tuple[str, dict]]) -> dict:
+    """The document Kamailio's rtjson module loads (serial forking, cheapest carrier first)."""
+    routes = [{"uri": f"sip:{number}@{hostport}", **fields} for hostport, fields in gateways]
     return {"version": "1.0", "routing": "serial", "routes": routes}
 
 
@@ -247,17 +269,18 @@ def answer(method: str, authorization: str, read_body: Callable[[], bytes]) -> t
     if method != "POST":
         return 405, _dumps({"error": "Use POST.", "field": "method"})
     try:
-        if not engine.token_valid(hash_token(_bearer(authorization))):
+        snap = engine.snapshot()  # one snapshot answers the whole call
+        if hash_token(_bearer(authorization)) not in snap.tokens:
             raise BadRequest(401, "Authorization", "Unknown or revoked API token.")
         data = parse_request(read_body())
-        decision = engine.route(number=data["number"], source_ip=data["source_ip"], username=data["username"])
-        entry = matched_auth(engine.snapshot(), decision, data["source_ip"], data["username"])
+        decision = decide(snap, number=data["number"], source_ip=data["source_ip"], username=data["username"])
+        entry = matched_auth(snap, decision, data["source_ip"], data["username"])
     except BadRequest as exc:
         return exc.status, _dumps({"error": exc.message, "field": exc.field})
     except Unavailable as exc:
         # HTTP 503: the proxy tries its next routing server, as it would for a dead one.
         return 503, _dumps({"error": str(exc), "field": None})
-    out = decision_json(decision)
+    out = decision_json(decision, snap)
     out.update(switch_fields(decision, entry))
     return 200, _dumps(out)
 

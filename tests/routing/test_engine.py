@@ -63,12 +63,14 @@ def test_plus_is_ignored(world):
     assert route(source_ip=IP, number="+442071234567").prefix == "44"
 
 
-def test_401_unknown_ip_and_unknown_or_disabled_sip_user(world):
-    assert route(source_ip="203.0.113.1", number="4420").code == 401
+def test_401_unknown_ip_and_503_unknown_or_disabled_sip_user(world):
+    d = route(source_ip="203.0.113.1", number="4420")
+    assert (d.code, d.reason) == (401, "IP Not Authorised")
     f.sip_user(world["customer"], "off", enabled=False)
     eng.engine.reset()
-    assert route(username="nobody", number="4420").code == 401
-    assert route(username="off", number="4420").code == 401
+    for username in ("nobody", "off"):
+        d = route(username=username, number="4420")
+        assert (d.code, d.reason) == (503, "Unknown User")
 
 
 def test_sip_user_disabled_through_the_service_is_refused(world):
@@ -80,7 +82,7 @@ def test_sip_user_disabled_through_the_service_is_refused(world):
     assert route(username="acme2", source_ip="203.0.113.1", number="442071234567").code == 200
     customer_services.sipuser_set_enabled(actor=admin, instance=sipuser, enabled=False)
     eng.engine.reset()
-    assert route(username="acme2", source_ip="203.0.113.1", number="442071234567").code == 401
+    assert route(username="acme2", source_ip="203.0.113.1", number="442071234567").code == 503
 
 
 def test_sip_user_identifies_the_customer(world):
@@ -91,11 +93,12 @@ def test_sip_user_identifies_the_customer(world):
 
 
 @pytest.mark.parametrize("status", ["inactive", "pending", "penalty"])
-def test_403_customer_not_active(world, status):
+def test_500_paused_customer_not_active(world, status):
     world["customer"].status = status
     world["customer"].save()
     d = route(source_ip=IP, number="442071234567")
-    assert d.code == 403 and status in d.reason
+    assert (d.code, d.reason) == (500, "Server not accepting calls (Paused)")
+    assert d.customer.status == status
 
 
 @pytest.mark.parametrize(
@@ -116,15 +119,28 @@ def test_balance_cut_off(balance, debit_limit, code):
         assert d.reason == "Out of balance"
 
 
-def test_404_no_ingress_route_for_the_number(world):
+def test_503_blocked_by_dial_plan_and_580_without_an_ingress_route(world):
     r = world["route"]
     r.dial_prefixes = "33,34"
     r.save()
-    assert route(source_ip=IP, number="442071234567").code == 404
+    d = route(source_ip=IP, number="442071234567")
+    assert (d.code, d.reason) == (503, "Blocked by Dial plan")
     assert route(source_ip=IP, number="33123456").code == 580  # passes the filter, no price for 33
     r.delete()
     eng.engine.reset()
-    assert route(source_ip=IP, number="442071234567").code == 404
+    d = route(source_ip=IP, number="442071234567")
+    assert (d.code, d.reason) == (580, "No Route Available")
+
+
+def test_404_when_what_follows_the_tech_prefix_is_no_number(world):
+    r = world["route"]
+    r.tech_prefix = "77#"
+    r.save()
+    for number in ("77#", "77#44*1"):
+        d = route(source_ip=IP, number=number)
+        assert (d.code, d.reason) == (404, "Not Found")
+        eng.engine.reset()
+    assert route(source_ip=IP, number="77#442071234567").code == 200
 
 
 def test_dial_string_regex(world):
@@ -133,13 +149,13 @@ def test_dial_string_regex(world):
     r.save()
     assert route(source_ip=IP, number="442071234567").code == 200
     eng.engine.reset()
-    assert route(source_ip=IP, number="4420712345").code == 404
+    assert route(source_ip=IP, number="4420712345").code == 503
 
 
 def test_disabled_route_is_ignored(world):
     world["route"].enabled = False
     world["route"].save()
-    assert route(source_ip=IP, number="442071234567").code == 404
+    assert route(source_ip=IP, number="442071234567").code == 580
 
 
 def test_580_no_prefix_and_unpublished_card(world):
@@ -154,7 +170,7 @@ def test_580_no_prefix_and_unpublished_card(world):
 def test_503_blocked_row(world):
     f.publish_revision(world["card"], {"44": {"rate": "0.02", "blocked": True}})
     d = route(source_ip=IP, number="442071234567")
-    assert d.code == 503 and "blocked" in d.reason
+    assert (d.code, d.reason) == (503, "No Routes Available (Pre)")
 
 
 def test_503_profit_assurance_drops_unprofitable_carriers(world):
@@ -199,7 +215,7 @@ def test_tech_prefix_is_stripped_before_matching(world):
     r.save()
     d = route(source_ip=IP, number="123#447012345678")
     assert d.code == 200 and d.number == "447012345678" and d.prefix == "447"
-    assert route(source_ip=IP, number="447012345678").code == 404
+    assert route(source_ip=IP, number="447012345678").code == 580
 
 
 def test_shared_ip_told_apart_by_route_tech_prefix(world):
@@ -214,7 +230,7 @@ def test_shared_ip_told_apart_by_route_tech_prefix(world):
     d = route(source_ip=IP, number="22447012345678")
     assert d.customer.name == "Bravo" and d.number == "447012345678" and d.auth == "CIDR 198.51.100.0/24"
     assert route(source_ip="198.51.100.200", number="22447012345678").customer.name == "Bravo"
-    assert route(source_ip=IP, number="33447012345678").code == 404
+    assert route(source_ip=IP, number="33447012345678").code == 580
 
 
 def test_shared_ip_told_apart_by_auth_tech_prefix():
@@ -234,7 +250,7 @@ def test_shared_ip_with_an_inactive_customer_only_refuses_that_customer(world):
     f.ip_auth(bravo, "198.51.100.0/24")
     f.route(bravo, world["card"], tech_prefix="22")
     assert route(source_ip=IP, number="447012345678").code == 200
-    assert route(source_ip=IP, number="22447012345678").code == 403
+    assert route(source_ip=IP, number="22447012345678").code == 500
 
 
 def test_host_name_auth_uses_resolved_addresses(world):
