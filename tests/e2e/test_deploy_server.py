@@ -126,5 +126,6 @@ def test_deploy_waits_for_the_checklist(page):
     expect(checklist).to_contain_text("Verify your email address")
     expect(checklist).to_contain_text("Add an ingress route")
     expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
+    shot(page, "checklist")
     checklist.get_by_role("link", name="Add a carrier").click()
     expect(page.get_by_role("heading", name="Add Carrier")).to_be_visible()
