@@ -71,3 +71,4 @@ _.portal_user_invite  # portal/user_services.py: the panel's invite views
 _.carrier_user_invite
 _.portal_contact  # portal/site_auth.py: request attributes for portal pages (payments uses them)
 _.feature_required
+_.has_next  # portal/site_selectors.py Page: read by templates/portal/site/_pager.html

@@ -91,9 +91,7 @@ def card_rates(*, card, query: str = ""):
     elif query:
         rates = rates.filter(name__icontains=query)
     # Never the providers column: what the operator pays is not the customer's business.
-    return rates.order_by("prefix").values_list(
-        "prefix", "name", "rate", "connect_cost", "mcd", "pulse", "blocked"
-    )
+    return rates.order_by("prefix").values_list(*CUSTOMER_RATE_COLUMNS)
 
 
 def card_rows_for_export(*, card):
@@ -175,9 +173,7 @@ def provider_rates(*, revision, query: str = ""):
         rates = rates.filter(prefix__startswith=query)
     elif query:
         rates = rates.filter(name__icontains=query)
-    return rates.order_by("prefix").values_list(
-        "prefix", "name", "cost", "connect_cost", "mcd", "pulse", "blocked"
-    )
+    return rates.order_by("prefix").values_list(*PROVIDER_RATE_COLUMNS)
 
 
 def interconnect_addresses() -> list[dict]:
