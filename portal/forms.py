@@ -168,3 +168,13 @@ class CustomerConfigForm(forms.Form):
             "domain": self.cleaned_data["domain"],
             "overrides": {f.key: self.cleaned_data[feature_field(f.key)] for f in FEATURES},
         }
+
+
+class CarrierInviteForm(forms.Form):
+    domain = forms.ModelChoiceField(
+        label="Domain",
+        queryset=PortalDomain.objects.filter(features__carrier_portal=True).order_by("domain"),
+        help_text='Brands whose User Access Area has "Carrier Portal" on.',
+    )
+    name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email")

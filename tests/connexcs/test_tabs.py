@@ -40,7 +40,12 @@ def test_a_tab_the_user_may_not_read_is_not_offered():
 
 def test_carrier_tabs():
     carrier = CarrierFactory()
-    assert labels("carriers.carrier", AdminFactory(), carrier.pk) == ["Main", "Authentication", "Rate Cards"]
+    assert labels("carriers.carrier", AdminFactory(), carrier.pk) == [
+        "Main",
+        "Authentication",
+        "Rate Cards",
+        "Portal",
+    ]
 
 
 def test_routing_tab_page_is_under_the_customer_and_highlights_customers(admin_client):
