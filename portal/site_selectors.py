@@ -64,6 +64,20 @@ def page(queryset, number, per_page: int = PER_PAGE) -> Page:
     return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
+def _search(rates, query: str):
+    """Digits: prefixes starting with them, as an index range (LIKE cannot use the index under the
+    database's collation); anything else: the destination name."""
+    query = (query or "").strip()
+    if query.isdigit():
+        rates = rates.filter(prefix__gte=query, prefix__startswith=query)
+        stem = query.rstrip("9")
+        if stem:  # "1999" -> below "2"; "999" has no upper bound
+            rates = rates.filter(prefix__lt=stem[:-1] + str(int(stem[-1]) + 1))
+    elif query:
+        rates = rates.filter(name__icontains=query)
+    return rates
+
+
 # Rate cards: the cards of the customer's own routes, nothing else.
 
 
@@ -85,11 +99,7 @@ def card_rates(*, card, query: str = ""):
     if not card.current_revision_id:
         return CustomerCardRate.objects.none()
     rates = CustomerCardRate.objects.filter(revision_id=card.current_revision_id)
-    query = (query or "").strip()
-    if query.isdigit():
-        rates = rates.filter(prefix__startswith=query)
-    elif query:
-        rates = rates.filter(name__icontains=query)
+    rates = _search(rates, query)
     # Never the providers column: what the operator pays is not the customer's business.
     return rates.order_by("prefix").values_list(*CUSTOMER_RATE_COLUMNS)
 
@@ -167,12 +177,7 @@ def carrier_revision(*, card, number: int):
 def provider_rates(*, revision, query: str = ""):
     from ratecards.models import ProviderRate
 
-    rates = ProviderRate.objects.filter(revision=revision)
-    query = (query or "").strip()
-    if query.isdigit():
-        rates = rates.filter(prefix__startswith=query)
-    elif query:
-        rates = rates.filter(name__icontains=query)
+    rates = _search(ProviderRate.objects.filter(revision=revision), query)
     return rates.order_by("prefix").values_list(*PROVIDER_RATE_COLUMNS)
 
 

@@ -59,3 +59,24 @@ def test_carrier_pages_query_counts_do_not_grow(client, admin_user):
         provider_card(x.carrier, rows=100, name=f"More {i}")
     after = {p: count(client, p) for p in pages}
     assert after == before
+
+
+def test_rate_search_by_prefix_finds_exactly_the_prefixes_that_start_with_it(admin_user):
+    from portal import site_selectors
+
+    card = rf.card(
+        {p: {"rate": "0.1"} for p in ["1", "19", "199", "1999", "19991", "2", "20", "9", "99", "990"]}
+    )
+    found = {
+        q: [row[0] for row in site_selectors.card_rates(card=card, query=q)]
+        for q in ["1999", "19", "9", "99", "2"]
+    }
+    assert found == {
+        "1999": ["1999", "19991"],
+        "19": ["19", "199", "1999", "19991"],
+        "9": ["9", "99", "990"],
+        "99": ["99", "990"],
+        "2": ["2", "20"],
+    }
+    by_name = site_selectors.card_rates(card=card, query="99")
+    assert by_name.count() == 2
