@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "carriers",
     "ratecards",
     "routing",
+    "cdr",
     "portal",
     "servers",
 ]

@@ -199,7 +199,7 @@ class ContactInviteView(ObjectActionView):
 class CarrierPortalView(CarrierPage, ObjectDetailView):
     """Carrier > Portal: who logs in to the carrier portal for this carrier, and Invite."""
 
-    tab = ViewTab("Portal", "portal:carrier_portal", weight=60)
+    tab = ViewTab("Portal", "portal:carrier_portal", weight=70)
     template_name = "portal/carrier_portal.html"
 
     def get_context_data(self, **kwargs):

@@ -22,7 +22,9 @@ def test_customer_tabs_in_order_and_routing_comes_from_the_routing_app():
         "Authentication",
         "Routing",
         "Payments",
+        "Balance History",
         "Contacts",
+        "CDR",
     ]
     urls = dict(tabs_for("customers.customer", admin, {"pk": customer.pk}))
     assert urls["Routing"] == f"/customers/{customer.pk}/routing/"
@@ -44,6 +46,7 @@ def test_carrier_tabs():
         "Main",
         "Authentication",
         "Rate Cards",
+        "CDR",
         "Portal",
     ]
 
