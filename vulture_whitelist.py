@@ -79,3 +79,4 @@ _.date_to
 _.destination
 _.totals
 _.acd
+_.spend  # portal/site_cdr.py Summary: read by templates/portal/site/dashboard.html

@@ -56,6 +56,10 @@ class DashboardView(PortalPage):
         customer = self.request.portal_customer
         features = self.request.portal_features
         context["summary"] = site_selectors.dashboard(customer=customer, features=features)
+        if "summary" in features:
+            from .site_cdr import summaries  # the CDR pages build on these page classes
+
+            context["summaries"] = summaries(customer)
         context["make_payment_url"] = make_payment_url(self.request)
         return context
 

@@ -5,7 +5,7 @@ No panel URL exists here, and no URL here exists on the panel (its URLconf never
 
 from django.urls import include, path
 
-from . import site_pages, site_views
+from . import site_cdr, site_pages, site_views
 
 pages = [
     path("", site_views.LoginView.as_view(), name="login"),
@@ -38,6 +38,16 @@ pages = [
     path("payments/", site_pages.PaymentListView.as_view(), name="payments"),
     path("payments/download/", site_pages.PaymentDownloadView.as_view(), name="payments_download"),
     path("interconnect/", site_pages.InterconnectView.as_view(), name="interconnect"),
+    path("cdr/", site_cdr.TrafficPage.as_view(), name="cdr"),
+    path("cdr/download/", site_cdr.TrafficPage.as_view(), {"download": True}, name="cdr_download"),
+    path("breakout/", site_cdr.BreakoutView.as_view(), name="breakout"),
+    path("carrier/traffic/", site_cdr.CarrierTrafficView.as_view(), name="carrier_traffic"),
+    path(
+        "carrier/traffic/download/",
+        site_cdr.CarrierTrafficView.as_view(),
+        {"download": True},
+        name="carrier_traffic_download",
+    ),
     path("carrier/rate-cards/", site_pages.CarrierRateCardListView.as_view(), name="carrier_rate_cards"),
     path("carrier/rate-cards/<int:pk>/", site_pages.CarrierRateCardView.as_view(), name="carrier_rate_card"),
     path(
