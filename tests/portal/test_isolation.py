@@ -225,3 +225,27 @@ def test_portal_never_serves_panel_urls_and_panel_never_serves_portal_urls(clien
         assert not match.func.__module__.startswith("portal.site"), (name, path)
         assert match.url_name not in portal_views or match.namespace != "portal_site"
     assert admin_client.get("/rate-cards/").status_code == 404
+
+
+def test_every_portal_form_needs_its_csrf_token(tenants):
+    """With CSRF enforced (as browsers get it), a POST without the token is refused on every URL."""
+    from django.test import Client
+
+    _brand, a, _b, x, _y = tenants
+    customer, carrier = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for who, user in ((customer, a.user), (carrier, x.user)):
+        page = who.get("/", HTTP_HOST=HOST)
+        token = who.cookies["portal_csrftoken"].value
+        assert "csrftoken" not in who.cookies
+        login = who.post(
+            "/",
+            {"email": user.email, "password": "Portal-pass-2026!"},
+            HTTP_HOST=HOST,
+            HTTP_X_CSRFTOKEN=token,
+        )
+        assert page.status_code == 200 and login.status_code == 302
+    own = {"pk": a.card.pk, "fmt": "csv", "number": x.revision.number, "uid": "x", "token": "y"}
+    for name, route in portal_patterns():
+        who = carrier if name.startswith("carrier_") else customer
+        response = who.post(fill(route, own), {"email": "a@b.test"}, HTTP_HOST=HOST)
+        assert response.status_code == 403, (name, response.status_code)
