@@ -61,6 +61,17 @@ _.CACHES  # pytest-django settings fixture
 _.tone  # connexcs/dashboard.py: read by templates/dashboard.html
 _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
+_.key_salt  # portal/user_services.py: PasswordResetTokenGenerator hooks
+_._make_hash_value
+_.field_order  # Django Form option
+_.new_password1  # portal/site_views.py: form fields, read through cleaned_data
+_.new_password2
+_.invited_at  # portal.models.PortalUser, shown in the panel's Contacts tab
+_.portal_user_invite  # portal/user_services.py: the panel's invite views
+_.carrier_user_invite
+_.portal_contact  # portal/site_auth.py: request attributes for portal pages (payments uses them)
+_.feature_required
+_.has_next  # portal/site_selectors.py Page: read by templates/portal/site/_pager.html
 # cdr reports: form fields and table columns declared as class attributes; the Breakout rows'
 # `destination`/`totals` are read by its table and template.
 _.date_from
@@ -70,3 +81,4 @@ _.totals
 _.acd
 _.server_count  # servers/tables.py: django-tables2 columns
 _.validators  # servers/forms.py: a form field's validators, read by Django
+_.spend  # portal/site_cdr.py Summary: read by templates/portal/site/dashboard.html

@@ -9,21 +9,26 @@ from django.views.decorators.http import require_GET
 from django.views.generic.detail import SingleObjectMixin
 
 from accounts.choices import Area
+from carriers.models import Carrier
+from carriers.views import CarrierPage
 from connexcs.tabs import ViewTab, register
 from connexcs.views import (
     ObjectActionView,
     ObjectDeleteView,
+    ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     ScopedQuerysetMixin,
     StaffView,
 )
 from customers import selectors as customer_selectors
+from customers.models import Contact
 
-from . import selectors, services
+from . import selectors, services, user_services
 from .features import FEATURES
 from .filters import DomainFilterSet
-from .forms import CustomerConfigForm, DomainForm, feature_field
+from .forms import CarrierInviteForm, CustomerConfigForm, DomainForm, feature_field
+from .models import PortalUser
 from .tables import DomainTable
 
 
@@ -167,3 +172,49 @@ def caddy_ask(request):
     if services.domain_certificate_ask(domain=request.GET.get("domain", "")):
         return HttpResponse("yes", content_type="text/plain")
     return HttpResponse("no", status=404, content_type="text/plain")
+
+
+class ContactInviteView(ObjectActionView):
+    """Customer > Contacts > Invite to portal: mail the contact a one-time link to set a password."""
+
+    area = Area.CUSTOMER
+    service = user_services.portal_user_invite
+    instance_kwarg = "contact"
+    success_url_name = "customers:customer_contacts"
+    error_prefix = "Not invited: "
+
+    def get_queryset(self):
+        customers = customer_selectors.customer_list(actor=self.request.user)
+        return Contact.objects.filter(customer_id=self.kwargs["customer_pk"], customer__in=customers)
+
+    def get_success_url_kwargs(self):
+        return {"pk": self.kwargs["customer_pk"]}
+
+    def get_success_message(self):
+        return f"Invitation sent to {self.object.email} for {self.result.domain.domain}."
+
+
+class CarrierPortalView(CarrierPage, ObjectDetailView):
+    """Carrier > Portal: who logs in to the carrier portal for this carrier, and Invite."""
+
+    tab = ViewTab("Portal", "portal:carrier_portal", weight=70)
+    template_name = "portal/carrier_portal.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["portal_users"] = PortalUser.objects.filter(carrier=self.object).select_related("domain")
+        context["invite_form"] = CarrierInviteForm()
+        return context
+
+
+class CarrierInviteView(ObjectActionView):
+    area = Area.CARRIER
+    queryset = Carrier.objects.all()
+    service = user_services.carrier_user_invite
+    instance_kwarg = "carrier"
+    form_class = CarrierInviteForm
+    success_url_name = "portal:carrier_portal"
+    error_prefix = "Not invited: "
+
+    def get_success_message(self):
+        return f"Invitation sent to {self.result.email} for {self.result.domain.domain}."

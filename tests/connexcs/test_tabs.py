@@ -47,6 +47,7 @@ def test_carrier_tabs():
         "Authentication",
         "Rate Cards",
         "CDR",
+        "Portal",
     ]
 
 
