@@ -61,3 +61,5 @@ _.CACHES  # pytest-django settings fixture
 _.tone  # connexcs/dashboard.py: read by templates/dashboard.html
 _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
+# tests/fakes/base.py: http.server reads it (threads of a fake provider die with the test run).
+_.daemon_threads

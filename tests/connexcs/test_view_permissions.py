@@ -34,7 +34,8 @@ SIGNED_IN = {
     "accounts:two_factor_disable",
 }
 PUBLIC = ANONYMOUS | SIGNED_IN
-PUBLIC_PREFIXES = ("admin:", "api:", "portal_site:", "accounts:login_", "accounts:verify_link")
+# webhooks: the payment providers' deliveries, authenticated by signature (tested in tests/payments).
+PUBLIC_PREFIXES = ("admin:", "api:", "portal_site:", "accounts:login_", "accounts:verify_link", "webhooks:")
 
 
 def iter_patterns(resolver, namespace=""):
