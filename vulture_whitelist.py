@@ -63,3 +63,4 @@ _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
 # tests/fakes/base.py: http.server reads it (threads of a fake provider die with the test run).
 _.daemon_threads
+_.checked_at  # payments: set by gateway_check, shown in templates/payments/inc/check_status.html

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from customers.models import Customer
+from portal.models import PortalDomain
 from portal.selectors import customer_portal, effective_features
 
 from .choices import GatewayKind
@@ -42,10 +43,18 @@ def amount_limits(*, customer: Customer) -> tuple[Decimal, Decimal]:
     """(smallest, largest) amount of one online payment: the brand's limits, raised to the
     customer's own Minimum Payment."""
     link = customer_portal(customer=customer)
-    limit = BrandPaymentLimit.objects.filter(brand_id=link.domain_id).first() if link else None
-    minimum = limit.minimum_amount if limit else DEFAULT_MINIMUM
-    maximum = limit.maximum_amount if limit else DEFAULT_MAXIMUM
+    minimum, maximum = brand_limits(brand=link.domain) if link else (DEFAULT_MINIMUM, DEFAULT_MAXIMUM)
     return max(minimum, customer.minimum_payment or Decimal(0)), maximum
+
+
+def brand_limits(*, brand: PortalDomain) -> tuple[Decimal, Decimal]:
+    limit = BrandPaymentLimit.objects.filter(brand=brand).first()
+    return (limit.minimum_amount, limit.maximum_amount) if limit else (DEFAULT_MINIMUM, DEFAULT_MAXIMUM)
+
+
+def brand_limit_list(*, actor) -> QuerySet[PortalDomain]:
+    """Every brand with its payment limits (None where the defaults apply), for My Account > API."""
+    return PortalDomain.objects.select_related("payment_limit").order_by("domain")
 
 
 def customer_online_payment(*, customer: Customer, reference) -> OnlinePayment | None:

@@ -32,6 +32,8 @@ PAGES = {
     "accounts:user_list": (None, 25, "table"),
     "accounts:group_list": (None, 25, "table"),
     "portal:domain_list": (None, 25, "table"),
+    "payments:gateway_list": (None, 25, "table"),
+    "payments:payment_list": (None, 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
 
