@@ -64,3 +64,13 @@ _.handler403  # read by Django's URL resolver
 # tests/fakes/base.py: http.server reads it (threads of a fake provider die with the test run).
 _.daemon_threads
 _.checked_at  # payments: set by gateway_check, shown in templates/payments/inc/check_status.html
+_.key_salt  # portal/user_services.py: PasswordResetTokenGenerator hooks
+_._make_hash_value
+_.field_order  # Django Form option
+_.new_password1  # portal/site_views.py: form fields, read through cleaned_data
+_.new_password2
+_.invited_at  # portal.models.PortalUser, shown in the panel's Contacts tab
+_.portal_user_invite  # portal/user_services.py: the panel's invite views
+_.carrier_user_invite
+_.portal_contact  # portal/site_auth.py: request attributes for portal pages (payments uses them)
+_.feature_required

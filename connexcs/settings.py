@@ -23,6 +23,8 @@ PANEL_HOSTS = env.list("PANEL_HOSTS", default=["localhost", "127.0.0.1"])
 ALLOWED_HOSTS = ["*"]
 PANEL_URL = env.str("PANEL_URL", default="http://localhost:8000").rstrip("/")
 PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
+# Port put in links mailed to portal users (empty: the scheme's default; set it for local testing).
+PORTAL_LINK_PORT = env.str("PORTAL_LINK_PORT", default="")
 # Addresses besides loopback that may ask /portal/tls/ask (the Caddy host, if Caddy runs elsewhere).
 PORTAL_ASK_ALLOWED = env.list("PORTAL_ASK_ALLOWED", default=[])
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "connexcs.hosts.HostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.sessions.PortalSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

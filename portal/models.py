@@ -55,6 +55,10 @@ class PortalDomain(models.Model):
     smtp_password = EncryptedTextField("Password", blank=True)
     smtp_from = models.EmailField("From Email Address", blank=True)
     smtp_tls = models.BooleanField("TLS", default=True)
+    # Portal log-in
+    require_two_factor = models.BooleanField(
+        "Require 2FA", default=False, help_text="Contacts must set up an authenticator app to log in."
+    )
     # Ownership: the CNAME check and the certificate
     dns_status = models.CharField(
         max_length=10, choices=choices.DNSStatus.choices, default=choices.DNSStatus.PENDING
@@ -97,3 +101,54 @@ class CustomerPortal(models.Model):
 
     def __str__(self):
         return f"{self.customer} @ {self.domain}"
+
+
+class PortalUser(models.Model):
+    """Someone who logs in on one brand's portal domain: a customer's Contact or a carrier's contact.
+
+    Separate from the panel's accounts.User: its own password hash, its own session key (see
+    portal.site_auth), and valid only on `domain`. Exactly one of `contact` / `carrier` is set.
+    """
+
+    domain = models.ForeignKey(PortalDomain, on_delete=models.CASCADE, related_name="portal_users")
+    contact = models.OneToOneField(
+        "customers.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="portal_user"
+    )
+    carrier = models.ForeignKey(
+        "carriers.Carrier", on_delete=models.CASCADE, null=True, blank=True, related_name="portal_users"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField(help_text="Stored lower-cased: one spelling per address.")
+    password = models.CharField(max_length=128, blank=True)  # a Django password hash; empty = not set yet
+    is_active = models.BooleanField(default=True)
+    # Optional TOTP (accounts.two_factor's algorithm); the secret is encrypted at rest.
+    totp_secret = EncryptedTextField(blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    last_login = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "email"], name="portal_user_email_unique_per_domain"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(contact__isnull=False, carrier__isnull=True)
+                    | models.Q(contact__isnull=True, carrier__isnull=False)
+                ),
+                name="portal_user_contact_xor_carrier",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_carrier(self) -> bool:
+        return self.carrier_id is not None
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_confirmed_at is not None

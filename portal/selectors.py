@@ -9,7 +9,7 @@ from customers.models import Customer
 
 from .choices import DNSStatus, Override
 from .features import AVAILABLE, BY_KEY
-from .models import CustomerPortal, PortalDomain
+from .models import CustomerPortal, PortalDomain, PortalUser
 
 
 def domain_list(*, actor) -> QuerySet[PortalDomain]:
@@ -35,7 +35,10 @@ def effective_features(*, customer: Customer) -> frozenset[str]:
     Features this product does not have yet never appear, whatever the switches say. A customer
     under no brand has no portal features.
     """
-    link = customer_portal(customer=customer)
+    return features_of_link(customer_portal(customer=customer))
+
+
+def features_of_link(link: CustomerPortal | None) -> frozenset[str]:
     if link is None:
         return frozenset()
     shown = {key for key, on in (link.domain.features or {}).items() if on and key in BY_KEY}
@@ -52,3 +55,36 @@ def domain_ids_due_for_check(*, now: datetime.datetime) -> list[int]:
     due = now - datetime.timedelta(seconds=settings.DNS_REFRESH_SECONDS)
     checks = PortalDomain.objects.filter(Q(dns_checked_at__isnull=True) | Q(dns_checked_at__lt=due))
     return list(checks.order_by("pk").values_list("pk", flat=True))
+
+
+def brand_features(*, brand: PortalDomain) -> frozenset[str]:
+    """The brand's own switches (what its carrier contacts see), limited to features we have."""
+    return frozenset(key for key, on in (brand.features or {}).items() if on) & AVAILABLE
+
+
+def portal_session_user(*, user_id, brand: PortalDomain) -> PortalUser | None:
+    """The active portal user `user_id` of `brand`, with `.features` set, if still allowed in.
+
+    A customer's contact is allowed while the customer belongs to this brand; a carrier's contact
+    while the brand shows "Carrier Portal".
+    """
+    if not isinstance(user_id, int):
+        return None
+    user = (
+        PortalUser.objects.select_related("contact__customer", "carrier")
+        .filter(pk=user_id, domain=brand, is_active=True)
+        .first()
+    )
+    if user is None:
+        return None
+    if user.contact_id:
+        link = CustomerPortal.objects.filter(customer_id=user.contact.customer_id, domain=brand).first()
+        if link is None:
+            return None
+        link.domain = brand
+        user.features = features_of_link(link)
+    else:
+        user.features = brand_features(brand=brand)
+        if "carrier_portal" not in user.features:
+            return None
+    return user

@@ -12,5 +12,10 @@ urlpatterns = [
     path("<int:pk>/check/", views.DomainCheckView.as_view(), name="domain_check"),
     path("<int:pk>/delete/", views.DomainDeleteView.as_view(), name="domain_delete"),
     path("customers/<int:pk>/config/", views.CustomerConfigView.as_view(), name="customer_config"),
+    path(
+        "customers/<int:customer_pk>/contacts/<int:pk>/invite/",
+        views.ContactInviteView.as_view(),
+        name="contact_invite",
+    ),
     path("tls/ask", views.caddy_ask, name="caddy_ask"),
 ]

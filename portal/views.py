@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.choices import Area
 from connexcs.tabs import ViewTab, register
-from connexcs.views import ObjectDeleteView, ObjectEditView, ObjectListView, StaffView
+from connexcs.views import ObjectActionView, ObjectDeleteView, ObjectEditView, ObjectListView, StaffView
 from customers import selectors as customer_selectors
+from customers.models import Contact
 
-from . import selectors, services
+from . import selectors, services, user_services
 from .features import FEATURES
 from .filters import DomainFilterSet
 from .forms import CustomerConfigForm, DomainForm, feature_field
@@ -163,3 +164,23 @@ def caddy_ask(request):
     if services.domain_certificate_ask(domain=request.GET.get("domain", "")):
         return HttpResponse("yes", content_type="text/plain")
     return HttpResponse("no", status=404, content_type="text/plain")
+
+
+class ContactInviteView(ObjectActionView):
+    """Customer > Contacts > Invite to portal: mail the contact a one-time link to set a password."""
+
+    area = Area.CUSTOMER
+    service = user_services.portal_user_invite
+    instance_kwarg = "contact"
+    success_url_name = "customers:customer_contacts"
+    error_prefix = "Not invited: "
+
+    def get_queryset(self):
+        customers = customer_selectors.customer_list(actor=self.request.user)
+        return Contact.objects.filter(customer_id=self.kwargs["customer_pk"], customer__in=customers)
+
+    def get_success_url_kwargs(self):
+        return {"pk": self.kwargs["customer_pk"]}
+
+    def get_success_message(self):
+        return f"Invitation sent to {self.object.email} for {self.result.domain.domain}."

@@ -73,7 +73,7 @@ def test_unverified_or_unknown_host_gets_400(client, host):
     assert client.get("/", HTTP_HOST=host).status_code == 400
 
 
-def test_sign_in_says_it_is_not_open_yet_and_keeps_the_email(client, brand):
+def test_unknown_sign_in_is_refused_and_keeps_the_email(client, brand):
     response = client.post("/", {"email": "me@acme.test", "password": "x"}, HTTP_HOST="ok.brand.test")
     html = response.content.decode()
-    assert response.status_code == 200 and "not open on this portal yet" in html and "me@acme.test" in html
+    assert response.status_code == 200 and "do not match an account" in html and "me@acme.test" in html
