@@ -19,6 +19,7 @@ pages = [
     path("dashboard/", site_pages.DashboardView.as_view(), name="dashboard"),
     path("profile/", site_pages.ProfileView.as_view(), name="profile"),
     path("profile/two-factor/", site_pages.TwoFactorView.as_view(), name="two_factor"),
+    path("make-payment/", include("payments.portal_urls")),
     path("brand.css", site_views.brand_css, name="brand_css"),
     path("brand.js", site_views.brand_js, name="brand_js"),
     path("brand-logo", site_views.brand_logo, name="brand_logo"),
