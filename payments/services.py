@@ -24,7 +24,7 @@ from connexcs.money import validate_currency
 from connexcs.unset import UNSET
 from customers import services as customer_services
 from customers.choices import PaymentStatus
-from customers.models import Customer
+from customers.models import Customer, Payment
 from portal.models import PortalDomain
 
 from . import providers, selectors
@@ -294,7 +294,7 @@ def payment_checkout_start(
             payment=payment, gateway=gateway, local_reference=reference, amount_minor=minor, currency=currency
         )
         audit.record(
-            actor=actor,
+            actor=_staff(actor),
             action=AuditAction.ONLINE_PAYMENT_START,
             obj=online,
             after={"amount": str(amount), "currency": currency, "gateway": gateway.name},
@@ -327,7 +327,12 @@ def payment_checkout_start(
 
 
 def _locked(queryset) -> OnlinePayment | None:
-    return queryset.select_for_update(of=("self",)).select_related("payment").first()
+    """The row locked, and its payment read *after* the lock: a join read with the lock would show
+    the payment as it was before a concurrent delivery committed (read committed)."""
+    online = queryset.select_for_update().first()
+    if online is not None:
+        online.payment = Payment.objects.get(pk=online.payment_id)
+    return online
 
 
 def _set_status(online: OnlinePayment, status: str) -> None:
