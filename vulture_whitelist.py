@@ -74,3 +74,12 @@ _.portal_user_invite  # portal/user_services.py: the panel's invite views
 _.carrier_user_invite
 _.portal_contact  # portal/site_auth.py: request attributes for portal pages (payments uses them)
 _.feature_required
+_.has_next  # portal/site_selectors.py Page: read by templates/portal/site/_pager.html
+# cdr reports: form fields and table columns declared as class attributes; the Breakout rows'
+# `destination`/`totals` are read by its table and template.
+_.date_from
+_.date_to
+_.destination
+_.totals
+_.acd
+_.spend  # portal/site_cdr.py Summary: read by templates/portal/site/dashboard.html

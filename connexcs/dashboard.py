@@ -16,7 +16,15 @@ from .views import BreadcrumbMixin
 # The slot for today's calls stays on the page (saying why it is empty) until an app fills it.
 CALLS_TODAY = "calls_today"
 # Money and traffic first, then work in progress, then one's own account.
-ORDER = ["customers_out_of_balance", CALLS_TODAY, "stale_customer_cards", "running_jobs", "verification"]
+ORDER = [
+    "customers_out_of_balance",
+    CALLS_TODAY,
+    "asr_today",
+    "revenue_today",
+    "stale_customer_cards",
+    "running_jobs",
+    "verification",
+]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,13 @@ MENU: list[tuple[str | None, list[Item]]] = [
         ],
     ),
     (
+        "Report",
+        [
+            Item("CDR", "cdr:cdr_list", "telephone", "cdr"),
+            Item("Breakout", "cdr:breakout", "bar-chart-line", "report"),
+        ],
+    ),
+    (
         "Setup",
         [
             Item("Settings", "servers:server_list", "hdd-network", "server"),

@@ -28,6 +28,10 @@ PORTAL_LINK_PORT = env.str("PORTAL_LINK_PORT", default="")
 # Addresses besides loopback that may ask /portal/tls/ask (the Caddy host, if Caddy runs elsewhere).
 PORTAL_ASK_ALLOWED = env.list("PORTAL_ASK_ALLOWED", default=[])
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
+# What the portal's Interconnect Info page lists: "transport:host:port" of the switches.
+INTERCONNECT_ADDRESSES = env.list(
+    "INTERCONNECT_ADDRESSES", default=[f"udp:{SIP_REALM}:5060", f"tcp:{SIP_REALM}:5060"]
+)
 # Each process rebuilds its routing snapshot in a background thread when the routing version moves.
 ROUTING_BACKGROUND_RELOAD = env.bool("ROUTING_BACKGROUND_RELOAD", default=True)
 # Name servers for resolving SIP peers' host names and SRV records ("host" or "host:port");
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "carriers",
     "ratecards",
     "routing",
+    "cdr",
     "portal",
     "servers",
     "payments",

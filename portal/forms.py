@@ -7,7 +7,15 @@ from .choices import BreakoutColumn, CDRColumn, Override
 from .features import FEATURES, NOT_AVAILABLE
 from .models import PortalDomain
 
-BASIC = ["domain", "brand_name", "customer_signup", "carrier_signup", "currencies", "template_customer"]
+BASIC = [
+    "domain",
+    "brand_name",
+    "customer_signup",
+    "carrier_signup",
+    "currencies",
+    "template_customer",
+    "require_two_factor",
+]
 ADVANCED = ["javascript", "css", "logo_file", "remove_logo", "footer"]
 SMTP = ["smtp_server", "smtp_port", "smtp_tls", "smtp_username", "smtp_password", "smtp_from"]
 COLUMNS = [
@@ -43,6 +51,11 @@ class DomainForm(forms.Form):
     brand_name = forms.CharField(label="Brand Name", max_length=100)
     customer_signup = forms.BooleanField(label="Customer Sign up", required=False)
     carrier_signup = forms.BooleanField(label="Carrier Sign up", required=False)
+    require_two_factor = forms.BooleanField(
+        label="Require 2FA",
+        required=False,
+        help_text="Contacts must set up an authenticator app before they can use the portal.",
+    )
     currencies = forms.MultipleChoiceField(
         label="Currencies", choices=CURRENCY_CHOICES, required=False, help_text="Offered at sign-up."
     )
@@ -155,3 +168,13 @@ class CustomerConfigForm(forms.Form):
             "domain": self.cleaned_data["domain"],
             "overrides": {f.key: self.cleaned_data[feature_field(f.key)] for f in FEATURES},
         }
+
+
+class CarrierInviteForm(forms.Form):
+    domain = forms.ModelChoiceField(
+        label="Domain",
+        queryset=PortalDomain.objects.filter(features__carrier_portal=True).order_by("domain"),
+        help_text='Brands whose User Access Area has "Carrier Portal" on.',
+    )
+    name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="Email")

@@ -21,7 +21,7 @@ from .models import CustomerPortal, PortalDomain
 from .validation import check_javascript, check_logo, normalise_domain
 
 TEXT_FIELDS = ("brand_name", "javascript", "css", "footer", "smtp_server", "smtp_username", "smtp_from")
-FLAG_FIELDS = ("customer_signup", "carrier_signup", "smtp_tls")
+FLAG_FIELDS = ("customer_signup", "carrier_signup", "smtp_tls", "require_two_factor")
 DEFAULT_SMTP_PORT = 587  # submission with STARTTLS
 COLUMN_FIELDS = {
     "breakout_customer_columns": BreakoutColumn,
@@ -129,6 +129,7 @@ def domain_create(
     brand_name: str,
     customer_signup: bool = False,
     carrier_signup: bool = False,
+    require_two_factor: bool = False,
     currencies: list[str] | None = None,
     template_customer: Customer | None = None,
     features: Mapping[str, bool] | None = None,
@@ -152,6 +153,7 @@ def domain_create(
         "brand_name": brand_name,
         "customer_signup": customer_signup,
         "carrier_signup": carrier_signup,
+        "require_two_factor": require_two_factor,
         "currencies": currencies or [],
         "template_customer": template_customer,
         "features": features,
@@ -191,6 +193,7 @@ def domain_update(
     brand_name: str = UNSET,
     customer_signup: bool = UNSET,
     carrier_signup: bool = UNSET,
+    require_two_factor: bool = UNSET,
     currencies: list[str] = UNSET,
     template_customer: Customer | None = UNSET,
     features: Mapping[str, bool] = UNSET,
@@ -215,6 +218,7 @@ def domain_update(
         brand_name=brand_name,
         customer_signup=customer_signup,
         carrier_signup=carrier_signup,
+        require_two_factor=require_two_factor,
         currencies=currencies,
         template_customer=template_customer,
         features=features,

@@ -137,9 +137,10 @@ def _to_login(request):
     return redirect(f"{reverse('portal_site:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
-def allowed_in(user: PortalUser) -> PortalUser | None:
-    """`user` again (with `.features`) if it may be on its brand now, else None."""
-    return portal_session_user(user_id=user.pk, brand=user.domain)
+def may_log_in(user: PortalUser) -> bool:
+    """A customer's contact while the customer is on this brand; a carrier's while it shows Carrier Portal."""
+    allowed = portal_session_user(user_id=user.pk, brand=user.domain)
+    return allowed is not None and (not allowed.is_carrier or "carrier_portal" in allowed.features)
 
 
 def check(request, *, features=(), audience: str | None = CUSTOMER, enrolling: bool = False):

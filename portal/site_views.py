@@ -149,7 +149,7 @@ class LoginView(PublicPage):
         if AxesProxyHandler.is_locked(request, credentials):
             return self._locked()
         user = user_services.authenticate(brand=brand, email=email, password=form.cleaned_data["password"])
-        if user is None or site_auth.allowed_in(user) is None:
+        if user is None or not site_auth.may_log_in(user):
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 return self._locked()
@@ -205,7 +205,7 @@ class LoginTwoFactorView(PublicPage):
             .filter(pk=self.pending["id"], domain=self.brand)
             .first()
         )
-        if user is None or site_auth.allowed_in(user) is None:
+        if user is None or not site_auth.may_log_in(user):
             request.session.pop(PENDING, None)
             return redirect("portal_site:login")
         credentials = {"username": lockout_username(self.brand, user.email)}

@@ -17,5 +17,7 @@ urlpatterns = [
         views.ContactInviteView.as_view(),
         name="contact_invite",
     ),
+    path("carriers/<int:pk>/portal/", views.CarrierPortalView.as_view(), name="carrier_portal"),
+    path("carriers/<int:pk>/portal/invite/", views.CarrierInviteView.as_view(), name="carrier_invite"),
     path("tls/ask", views.caddy_ask, name="caddy_ask"),
 ]

@@ -10,15 +10,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.choices import Area
+from carriers.models import Carrier
+from carriers.views import CarrierPage
 from connexcs.tabs import ViewTab, register
-from connexcs.views import ObjectActionView, ObjectDeleteView, ObjectEditView, ObjectListView, StaffView
+from connexcs.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    StaffView,
+)
 from customers import selectors as customer_selectors
 from customers.models import Contact
 
 from . import selectors, services, user_services
 from .features import FEATURES
 from .filters import DomainFilterSet
-from .forms import CustomerConfigForm, DomainForm, feature_field
+from .forms import CarrierInviteForm, CustomerConfigForm, DomainForm, feature_field
+from .models import PortalUser
 from .tables import DomainTable
 
 
@@ -184,3 +194,29 @@ class ContactInviteView(ObjectActionView):
 
     def get_success_message(self):
         return f"Invitation sent to {self.object.email} for {self.result.domain.domain}."
+
+
+class CarrierPortalView(CarrierPage, ObjectDetailView):
+    """Carrier > Portal: who logs in to the carrier portal for this carrier, and Invite."""
+
+    tab = ViewTab("Portal", "portal:carrier_portal", weight=70)
+    template_name = "portal/carrier_portal.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["portal_users"] = PortalUser.objects.filter(carrier=self.object).select_related("domain")
+        context["invite_form"] = CarrierInviteForm()
+        return context
+
+
+class CarrierInviteView(ObjectActionView):
+    area = Area.CARRIER
+    queryset = Carrier.objects.all()
+    service = user_services.carrier_user_invite
+    instance_kwarg = "carrier"
+    form_class = CarrierInviteForm
+    success_url_name = "portal:carrier_portal"
+    error_prefix = "Not invited: "
+
+    def get_success_message(self):
+        return f"Invitation sent to {self.result.email} for {self.result.domain.domain}."

@@ -18,6 +18,8 @@ PAGES = {
     "customers:customer_list": (None, 25, "table"),
     "customers:customer_payments": ("customer", 25, "table"),
     "customers:customer_contacts": ("customer", 25, "table"),
+    "cdr:customer_balance_history": ("customer", 25, "table"),
+    "cdr:breakout": (None, 50, "table"),
     "carriers:carrier_list": (None, 25, "table"),
     "ratecards:index": (None, 25, "provider_table"),
     "ratecards:carrier_cards": ("carrier", 25, "table"),

@@ -22,7 +22,9 @@ def test_customer_tabs_in_order_and_routing_comes_from_the_routing_app():
         "Authentication",
         "Routing",
         "Payments",
+        "Balance History",
         "Contacts",
+        "CDR",
     ]
     urls = dict(tabs_for("customers.customer", admin, {"pk": customer.pk}))
     assert urls["Routing"] == f"/customers/{customer.pk}/routing/"
@@ -40,7 +42,13 @@ def test_a_tab_the_user_may_not_read_is_not_offered():
 
 def test_carrier_tabs():
     carrier = CarrierFactory()
-    assert labels("carriers.carrier", AdminFactory(), carrier.pk) == ["Main", "Authentication", "Rate Cards"]
+    assert labels("carriers.carrier", AdminFactory(), carrier.pk) == [
+        "Main",
+        "Authentication",
+        "Rate Cards",
+        "CDR",
+        "Portal",
+    ]
 
 
 def test_routing_tab_page_is_under_the_customer_and_highlights_customers(admin_client):

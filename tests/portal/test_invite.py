@@ -136,3 +136,27 @@ def test_carrier_contact_invite_needs_carrier_portal(admin_user, brand):
         actor=admin_user, carrier=carrier, domain=brand, name="Cara", email="C@X.test"
     )
     assert user.carrier == carrier and user.email == "c@x.test" and len(mail.outbox) == 1
+
+
+def test_carrier_portal_tab_invites_a_carrier_contact(admin_client, client, brand):
+    brand.features = {**brand.features, "carrier_portal": True}
+    brand.save()
+    carrier = CarrierFactory()
+    page = admin_client.get(f"/portal/carriers/{carrier.pk}/portal/")
+    assert page.status_code == 200 and "Invite to carrier portal" in page.content.decode()
+    response = admin_client.post(
+        f"/portal/carriers/{carrier.pk}/portal/invite/",
+        {"domain": brand.pk, "name": "Cara Rier", "email": "cara@carrier.test"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/portal/carriers/{carrier.pk}/portal/"
+    path = _link(mail.outbox[0])
+    client.post(
+        path, {"new_password1": "Carrier-pass-77", "new_password2": "Carrier-pass-77"}, HTTP_HOST=brand.domain
+    )
+    login = client.post(
+        "/", {"email": "cara@carrier.test", "password": "Carrier-pass-77"}, HTTP_HOST=brand.domain
+    )
+    assert login["Location"] == "/home/"
+    assert client.get("/home/", HTTP_HOST=brand.domain)["Location"] == "/carrier/rate-cards/"
+    assert client.get("/carrier/rate-cards/", HTTP_HOST=brand.domain).status_code == 200
+    assert "cara@carrier.test" in admin_client.get(f"/portal/carriers/{carrier.pk}/portal/").content.decode()
