@@ -50,3 +50,26 @@ def start(gateway, customer, amount="10.00"):
         success_url="http://portal.test/payments/{reference}/done/",
         cancel_url="http://portal.test/payments/{reference}/cancel/",
     )
+
+
+def online_payment_of(payment):
+    """An online payment row for an existing customers.Payment (test data for walks over every URL)."""
+    import uuid
+
+    from payments.models import OnlinePayment, PaymentGateway
+
+    gateway = PaymentGateway.objects.filter(name="Walk gateway").first() or PaymentGateway.objects.create(
+        kind="stripe",
+        name="Walk gateway",
+        public_key="pk_test_walk",
+        secret=STRIPE_SECRET,
+        currencies=["USD"],
+    )
+    return OnlinePayment.objects.create(
+        payment=payment,
+        gateway=gateway,
+        local_reference=uuid.uuid4(),
+        provider_reference=f"cs_walk_{payment.pk}",
+        amount_minor=int(payment.amount * 100),
+        currency=payment.currency,
+    )
