@@ -61,6 +61,9 @@ _.CACHES  # pytest-django settings fixture
 _.tone  # connexcs/dashboard.py: read by templates/dashboard.html
 _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
+# tests/fakes/base.py: http.server reads it (threads of a fake provider die with the test run).
+_.daemon_threads
+_.checked_at  # payments: set by gateway_check, shown in templates/payments/inc/check_status.html
 _.key_salt  # portal/user_services.py: PasswordResetTokenGenerator hooks
 _._make_hash_value
 _.field_order  # Django Form option

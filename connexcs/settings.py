@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cdr",
     "portal",
     "servers",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,13 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sms.log"))
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+
+# Online payments: empty = the providers' own API hosts (PayPal's by the gateway's Mode). Tests and
+# local runs point them at the fakes in tests/fakes/. WEBHOOK_MAX_BYTES caps a webhook body.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="")
+PAYMENT_PROVIDER_TIMEOUT = env.float("PAYMENT_PROVIDER_TIMEOUT", default=20.0)
+WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=65536)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -25,5 +25,7 @@ urlpatterns = [
     path("api/v1/servers/", include("servers.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
+    path("", include("payments.urls")),
+    path("webhooks/", include("payments.webhook_urls")),
     path("django-admin/", admin.site.urls),
 ]

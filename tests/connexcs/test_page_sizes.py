@@ -38,6 +38,8 @@ PAGES = {
     "servers:cluster_list": (None, 25, "table"),
     "servers:provider_list": (None, 25, "table"),
     "servers:my_servers": (None, 25, "table"),
+    "payments:gateway_list": (None, 25, "table"),
+    "payments:payment_list": (None, 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
 

@@ -34,6 +34,7 @@ SIGNED_IN = {
     "accounts:two_factor_disable",
 }
 PUBLIC = ANONYMOUS | SIGNED_IN
+# webhooks: the payment providers' deliveries, authenticated by signature (tested in tests/payments).
 PUBLIC_PREFIXES = (
     "admin:",
     "api:",
@@ -42,6 +43,7 @@ PUBLIC_PREFIXES = (
     "portal_site:",
     "accounts:login_",
     "accounts:verify_link",
+    "webhooks:",
 )
 
 

@@ -72,6 +72,13 @@ def foreign_ids(name: str, b, y) -> dict:
         "carrier_rate_card_revision": {"pk": y.card.pk, "number": y.revision.number},
         "carrier_rate_card_download": {"pk": y.card.pk, "number": y.revision.number, "fmt": "csv"},
     }
+    # Make Payment's pages (payments.portal_urls): B's own online payment.
+    if name in ("payment_status", "payment_return", "payment_cancel"):
+        from tests.payments.helpers import online_payment_of
+
+        online = getattr(b, "online", None) or online_payment_of(b.payment)
+        b.online = online
+        ids[name] = {"reference": online.local_reference}
     assert name in ids, f"portal URL {name!r} takes ids: add it to this tenant-isolation walk"
     return ids[name]
 
@@ -98,6 +105,8 @@ def test_every_portal_url_with_another_tenants_id_is_404(client, tenants):
     )
     b.route.refresh_from_db()
     assert b.route.channels == 0
+    b.payment.refresh_from_db()
+    assert b.payment.status == "complete"  # B's payment was not cancelled through A's session
 
 
 def test_own_ids_work_so_the_404s_above_mean_something(client, tenants):
@@ -128,6 +137,7 @@ def test_anonymous_gets_the_login_page_for_every_private_url(client, tenants):
         "pk": a.card.pk,
         "fmt": "csv",
         "number": x.revision.number,
+        "reference": "00000000-0000-0000-0000-000000000001",
     }
     for name, route in portal_patterns():
         if name in PUBLIC:
@@ -217,7 +227,17 @@ def test_portal_never_serves_panel_urls_and_panel_never_serves_portal_urls(clien
         assert client.get(path, HTTP_HOST=HOST).status_code == 404, path
     # Every portal path asked on the panel: never a portal view.
     for name, route in portal_patterns():
-        path = fill(route, {"pk": 1, "fmt": "csv", "number": 1, "uid": "x", "token": "y"})
+        path = fill(
+            route,
+            {
+                "pk": 1,
+                "fmt": "csv",
+                "number": 1,
+                "uid": "x",
+                "token": "y",
+                "reference": "00000000-0000-0000-0000-000000000001",
+            },
+        )
         try:
             match = resolve(path)  # the panel's ROOT_URLCONF
         except Resolver404:
@@ -244,7 +264,14 @@ def test_every_portal_form_needs_its_csrf_token(tenants):
             HTTP_X_CSRFTOKEN=token,
         )
         assert page.status_code == 200 and login.status_code == 302
-    own = {"pk": a.card.pk, "fmt": "csv", "number": x.revision.number, "uid": "x", "token": "y"}
+    own = {
+        "pk": a.card.pk,
+        "fmt": "csv",
+        "number": x.revision.number,
+        "uid": "x",
+        "token": "y",
+        "reference": "00000000-0000-0000-0000-000000000001",
+    }
     for name, route in portal_patterns():
         who = carrier if name.startswith("carrier_") else customer
         response = who.post(fill(route, own), {"email": "a@b.test"}, HTTP_HOST=HOST)

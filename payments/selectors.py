@@ -1,0 +1,66 @@
+"""Reads for online payments, scoped for who asks."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from customers.models import Customer
+from portal.models import PortalDomain
+from portal.selectors import customer_portal, effective_features
+
+from .choices import GatewayKind
+from .models import DEFAULT_MAXIMUM, DEFAULT_MINIMUM, BrandPaymentLimit, OnlinePayment, PaymentGateway
+
+BLOCK_FEATURE = {GatewayKind.PAYPAL: "block_paypal", GatewayKind.STRIPE: "block_stripe"}
+
+
+def gateway_list(*, actor) -> QuerySet[PaymentGateway]:
+    # The operator's own accounts: the Account area (checked by the view) decides access.
+    return PaymentGateway.objects.order_by("name")
+
+
+def online_payment_list(*, actor) -> QuerySet[OnlinePayment]:
+    return OnlinePayment.objects.select_related("gateway", "payment", "payment__customer")
+
+
+def gateways_for_customer(*, customer: Customer) -> list[PaymentGateway]:
+    """The gateways a customer may pay through: in their currency, and not blocked by the brand or
+    the customer's own Portal Access ("Block PayPal" / "Block Stripe" in the effective features)."""
+    features = effective_features(customer=customer)
+    if "payments" not in features:
+        return []
+    blocked = {kind for kind, feature in BLOCK_FEATURE.items() if feature in features}
+    return [
+        gateway
+        for gateway in PaymentGateway.objects.filter(currencies__contains=[customer.currency]).order_by(
+            "name"
+        )
+        if gateway.kind not in blocked
+    ]
+
+
+def amount_limits(*, customer: Customer) -> tuple[Decimal, Decimal]:
+    """(smallest, largest) amount of one online payment: the brand's limits, raised to the
+    customer's own Minimum Payment."""
+    link = customer_portal(customer=customer)
+    minimum, maximum = brand_limits(brand=link.domain) if link else (DEFAULT_MINIMUM, DEFAULT_MAXIMUM)
+    return max(minimum, customer.minimum_payment or Decimal(0)), maximum
+
+
+def brand_limits(*, brand: PortalDomain) -> tuple[Decimal, Decimal]:
+    limit = BrandPaymentLimit.objects.filter(brand=brand).first()
+    return (limit.minimum_amount, limit.maximum_amount) if limit else (DEFAULT_MINIMUM, DEFAULT_MAXIMUM)
+
+
+def brand_limit_list(*, actor) -> QuerySet[PortalDomain]:
+    """Every brand with its payment limits (None where the defaults apply), for My Account > API."""
+    return PortalDomain.objects.select_related("payment_limit").order_by("domain")
+
+
+def customer_online_payment(*, customer: Customer, reference) -> OnlinePayment | None:
+    """One of the customer's own online payments by our reference (another customer's: None)."""
+    return (
+        OnlinePayment.objects.select_related("payment", "gateway")
+        .filter(local_reference=reference, payment__customer=customer)
+        .first()
+    )
