@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "routing",
     "portal",
     "servers",
+    "packages",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
     "recheck-portal-domains": {"task": "portal.tasks.recheck_domains", "schedule": 300.0},
     "drain-outbox": {"task": "connexcs.tasks.drain_outbox", "schedule": 30.0},
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
+    # Hourly: each run charges what is due and catches up missed days; charges happen once per period.
+    "bill-packages": {"task": "packages.tasks.bill_packages", "schedule": 3600.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/v1/", include("routing.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
+    path("", include("packages.urls")),
     path("django-admin/", admin.site.urls),
 ]

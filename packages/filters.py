@@ -1,0 +1,15 @@
+import django_filters
+
+from .choices import Frequency, PackageType
+from .models import Package
+
+
+class PackageFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Name")
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices)
+    type = django_filters.ChoiceFilter(choices=PackageType.choices)
+    enabled = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Package
+        fields = ["name", "frequency", "type", "enabled"]
