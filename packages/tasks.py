@@ -6,7 +6,6 @@ from connexcs.retries import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS
 
 
 @shared_task(
-    ignore_result=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     retry_backoff_max=RETRY_BACKOFF_MAX,

@@ -32,6 +32,8 @@ PAGES = {
     "accounts:user_list": (None, 25, "table"),
     "accounts:group_list": (None, 25, "table"),
     "portal:domain_list": (None, 25, "table"),
+    "packages:package_list": (None, 25, "table"),
+    "packages:customer_packages": ("customer", 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
 
