@@ -1,7 +1,7 @@
 import django_filters
 
 from .choices import Frequency, PackageType
-from .models import Package
+from .models import CustomerPackage, Package
 
 
 class PackageFilterSet(django_filters.FilterSet):
@@ -13,3 +13,11 @@ class PackageFilterSet(django_filters.FilterSet):
     class Meta:
         model = Package
         fields = ["name", "frequency", "type", "enabled"]
+
+
+class CustomerPackageFilterSet(django_filters.FilterSet):
+    package__name = django_filters.CharFilter(lookup_expr="icontains", label="Package")
+
+    class Meta:
+        model = CustomerPackage
+        fields = ["package__name"]

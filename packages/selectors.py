@@ -11,7 +11,7 @@ def package_list(*, actor) -> QuerySet[Package]:
     """Every package with how many customers hold it now."""
     return Package.objects.annotate(
         customers=Count("assignments", filter=Q(assignments__removed_at__isnull=True))
-    )
+    ).order_by("name")
 
 
 def customer_package_list(*, actor, customer: Customer) -> QuerySet[CustomerPackage]:
@@ -19,6 +19,7 @@ def customer_package_list(*, actor, customer: Customer) -> QuerySet[CustomerPack
         CustomerPackage.objects.filter(customer=customer, removed_at__isnull=True)
         .select_related("package", "customer")
         .prefetch_related("usages")
+        .order_by("package__name", "pk")
     )
 
 

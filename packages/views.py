@@ -14,7 +14,7 @@ from customers.selectors import customer_list
 from customers.views import TAB_GROUP as CUSTOMER_TABS
 
 from . import selectors, services
-from .filters import PackageFilterSet
+from .filters import CustomerPackageFilterSet, PackageFilterSet
 from .forms import PackageAssignForm, PackageForm
 from .models import CustomerPackage, Package
 from .tables import CustomerPackageTable, PackageTable
@@ -74,6 +74,7 @@ class CustomerPackages(PackageArea):
 class CustomerPackagesView(CustomerPackages, ObjectChildrenView):
     tab = ViewTab("Packages", "packages:customer_packages", weight=45)
     table = CustomerPackageTable
+    filterset = CustomerPackageFilterSet
     template_name = "customers/customer_child_list.html"
     add_url_name = "packages:customer_package_assign"
     add_label = "Assign Package"

@@ -22,6 +22,7 @@ def test_customer_tabs_in_order_and_routing_comes_from_the_routing_app():
         "Authentication",
         "Routing",
         "Payments",
+        "Packages",
         "Contacts",
     ]
     urls = dict(tabs_for("customers.customer", admin, {"pk": customer.pk}))
