@@ -16,8 +16,8 @@ class PackageFilterSet(django_filters.FilterSet):
 
 
 class CustomerPackageFilterSet(django_filters.FilterSet):
-    package__name = django_filters.CharFilter(lookup_expr="icontains", label="Package")
+    package = django_filters.CharFilter(field_name="package__name", lookup_expr="icontains", label="Package")
 
     class Meta:
         model = CustomerPackage
-        fields = ["package__name"]
+        fields = ["package"]

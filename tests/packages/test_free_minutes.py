@@ -12,6 +12,7 @@ from packages.services import customer_package_assign
 from tests.factories import AdminFactory, CustomerFactory, PackageFactory
 
 D = dt.date
+START = dt.date(2028, 2, 1)
 NOON = dt.datetime(2028, 2, 20, 12, tzinfo=dt.UTC)
 
 
@@ -19,7 +20,7 @@ def free_package(destinations: str, minutes: int, **extra):
     return PackageFactory(type="free_minutes", destinations=destinations, free_minutes=minutes, **extra)
 
 
-def holder(*packages, start=D(2028, 2, 1)):
+def holder(*packages, start=START):
     customer = CustomerFactory()
     admin = AdminFactory()
     return customer, [

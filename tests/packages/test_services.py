@@ -88,9 +88,11 @@ def test_removal_inside_minimum_days_is_refused_with_the_date():
         assignment = services.customer_package_assign(
             actor=AdminFactory(), customer=CustomerFactory(), package=package
         )
-    with time_machine.travel(dt.datetime(2028, 3, 10, 9, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(ValidationError) as caught:
-            services.customer_package_remove(actor=AdminFactory(), instance=assignment)
+    with (
+        time_machine.travel(dt.datetime(2028, 3, 10, 9, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError) as caught,
+    ):
+        services.customer_package_remove(actor=AdminFactory(), instance=assignment)
     assert "it can be removed from 2028-03-11" in caught.value.messages[0]
     with time_machine.travel(dt.datetime(2028, 3, 11, 9, tzinfo=dt.UTC), tick=False):
         services.customer_package_remove(actor=AdminFactory(), instance=assignment)
