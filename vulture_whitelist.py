@@ -63,5 +63,6 @@ _.permission_denied  # connexcs/urls.py handler403
 _.handler403  # read by Django's URL resolver
 _.next_billing  # packages/tables.py: django-tables2 columns
 _.removable
+_.setup
 _.retail
 _.free_minutes_take  # packages/freeminutes.py: called by rating (routing/billing.py) per CDR

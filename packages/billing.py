@@ -1,6 +1,6 @@
 """The billing run in set-based SQL: one statement charges every due period of every customer package.
 
-For each held package the run walks the days from its cursor (`last_billing_date`, else the start
+For each held package the run walks the days after its cursor (`billed_through`, else from the start
 date) to today (or the day before it was removed) and keeps the billing dates (schedule.py states
 the same rules in Python). Then:
 
@@ -13,7 +13,8 @@ Each charge is a PackageCharge row whose unique key (customer package, kind, per
 once: a second run, a retry, or a run racing this one inserts nothing (`ON CONFLICT DO NOTHING`), and
 only rows actually inserted get their ledger entry (same statement). Runs also take an advisory lock so
 two of them queue rather than wait on each other's rows. A run after days of downtime walks every
-missed day, so nothing is skipped; the cursor then moves to the latest billing date seen.
+missed day, so nothing is skipped; the cursor then moves to the last day walked, and
+`last_billing_date` to the latest billing date met (the start of the open period).
 """
 
 from dataclasses import dataclass
@@ -32,45 +33,56 @@ _LAST_DAY = "EXTRACT(DAY FROM date_trunc('month', d.day) + interval '1 month - 1
 _SQL = f"""
 WITH held AS (
     SELECT cp.id, cp.customer_id, cp.start_date, cp.last_billing_date,
-           p.name, p.retail, p.frequency, p.minimum_spend, c.currency,
-           CASE p.frequency
-               WHEN 'weekly' THEN COALESCE(NULLIF(p.frequency_match, '{{}}'),
-                                           ARRAY[EXTRACT(ISODOW FROM cp.start_date)::int])
-               WHEN 'monthly' THEN COALESCE(NULLIF(p.frequency_match, '{{}}'),
-                                            ARRAY[EXTRACT(DAY FROM cp.start_date)::int])
-               ELSE '{{}}'::int[]
-           END AS days,
+           GREATEST(cp.start_date, cp.billed_through + 1) AS walk_from,
+           p.name, p.retail, p.frequency, p.minimum_spend, c.currency, m.days,
+           (SELECT max(x) FROM unnest(m.days) x) AS max_day,
            LEAST(%(today)s::date, (cp.removed_at AT TIME ZONE 'UTC')::date - 1) AS until
     FROM packages_customerpackage cp
     JOIN packages_package p ON p.id = cp.package_id
     JOIN customers_customer c ON c.id = cp.customer_id
+    CROSS JOIN LATERAL (
+        SELECT CASE p.frequency
+            WHEN 'weekly' THEN COALESCE(NULLIF(p.frequency_match, '{{}}'),
+                                        ARRAY[EXTRACT(ISODOW FROM cp.start_date)::int])
+            WHEN 'monthly' THEN COALESCE(NULLIF(p.frequency_match, '{{}}'),
+                                         ARRAY[EXTRACT(DAY FROM cp.start_date)::int])
+            ELSE '{{}}'::int[]
+        END AS days
+    ) m
     WHERE cp.start_date <= %(today)s::date
-      AND (cp.last_billing_date IS NULL OR cp.last_billing_date < %(today)s::date)
-      AND (cp.removed_at IS NULL OR cp.last_billing_date IS NULL
-           OR cp.last_billing_date < (cp.removed_at AT TIME ZONE 'UTC')::date - 1)
-      AND (p.frequency <> 'one_off' OR cp.last_billing_date IS NULL)
+      AND (cp.billed_through IS NULL OR cp.billed_through < %(today)s::date)
+      AND (cp.removed_at IS NULL OR cp.billed_through IS NULL
+           OR cp.billed_through < (cp.removed_at AT TIME ZONE 'UTC')::date - 1)
+      AND (p.frequency <> 'one_off' OR cp.billed_through IS NULL)
 ),
 dates AS (
     SELECT h.*, d.day
     FROM held h
     CROSS JOIN LATERAL (
-        SELECT g::date AS day
-        FROM generate_series(COALESCE(h.last_billing_date, h.start_date), h.until, interval '1 day') g
+        SELECT g::date AS day FROM generate_series(h.walk_from, h.until, interval '1 day') g
     ) d
     WHERE CASE h.frequency
         WHEN 'one_off' THEN d.day = h.start_date
         WHEN 'daily' THEN true
         WHEN 'weekly' THEN EXTRACT(ISODOW FROM d.day)::int = ANY(h.days)
-        WHEN 'monthly' THEN EXISTS (
-            SELECT 1 FROM unnest(h.days) m WHERE LEAST(m, {_LAST_DAY}) = EXTRACT(DAY FROM d.day)::int)
+        -- a day the month lacks (31 in April) bills on the month's last day
+        WHEN 'monthly' THEN EXTRACT(DAY FROM d.day)::int = ANY(h.days)
+             OR (EXTRACT(DAY FROM d.day)::int = {_LAST_DAY} AND h.max_day > {_LAST_DAY})
         WHEN 'yearly' THEN EXTRACT(MONTH FROM d.day) = EXTRACT(MONTH FROM h.start_date)
              AND EXTRACT(DAY FROM d.day)::int = LEAST(EXTRACT(DAY FROM h.start_date)::int, {_LAST_DAY})
         ELSE false
     END
 ),
 periods AS (
-    SELECT dates.*, lead(dates.day) OVER (PARTITION BY dates.id ORDER BY dates.day) AS next_day
-    FROM dates
+    -- Minimum Spend packages: each billing date with the next one, starting from the period the
+    -- previous runs left open (last_billing_date).
+    SELECT s.*, lead(s.day) OVER (PARTITION BY s.id ORDER BY s.day) AS next_day
+    FROM (
+        SELECT id, customer_id, currency, name, retail, day FROM dates WHERE minimum_spend
+        UNION ALL
+        SELECT id, customer_id, currency, name, retail, last_billing_date FROM held
+        WHERE minimum_spend AND last_billing_date IS NOT NULL
+    ) s
 ),
 spend AS (
     SELECT pr.id, pr.day, COALESCE(-sum(le.amount), 0) AS spent
@@ -82,15 +94,14 @@ spend AS (
        AND le.created_at >= pr.day::timestamp AT TIME ZONE 'UTC'
        AND le.created_at < pr.next_day::timestamp AT TIME ZONE 'UTC'
        AND NOT EXISTS (SELECT 1 FROM packages_packagecharge pc WHERE pc.ledger_entry_id = le.id)
-    WHERE pr.minimum_spend AND pr.next_day IS NOT NULL
+    WHERE pr.next_day IS NOT NULL
     GROUP BY pr.id, pr.day
 ),
 due AS (
-    SELECT pr.id AS cp_id, pr.customer_id, pr.currency, 'recurring' AS kind, pr.day AS period,
-           pr.retail AS amount, pr.name || ' (' || to_char(pr.day, 'YYYY-MM-DD') || ')' AS description
-    FROM periods pr
-    WHERE NOT pr.minimum_spend AND pr.retail > 0
-      AND (pr.last_billing_date IS NULL OR pr.day > pr.last_billing_date)
+    SELECT d.id AS cp_id, d.customer_id, d.currency, 'recurring' AS kind, d.day AS period,
+           d.retail AS amount, d.name || ' (' || to_char(d.day, 'YYYY-MM-DD') || ')' AS description
+    FROM dates d
+    WHERE NOT d.minimum_spend AND d.retail > 0
     UNION ALL
     SELECT pr.id, pr.customer_id, pr.currency, 'minimum_spend', pr.day, pr.retail - s.spent,
            pr.name || ': minimum spend ' || to_char(pr.day, 'YYYY-MM-DD') || ' to '
@@ -104,7 +115,6 @@ inserted AS (
     SELECT cp_id, kind, period, amount, currency,
            nextval(pg_get_serial_sequence('customers_ledgerentry', 'id')), now()
     FROM due
-    ORDER BY cp_id, kind, period
     ON CONFLICT (customer_package_id, kind, period) DO NOTHING
     RETURNING ledger_entry_id, customer_package_id, kind, period, amount, currency
 ),
@@ -118,9 +128,11 @@ ledger AS (
 ),
 moved AS (
     UPDATE packages_customerpackage cp
-    SET last_billing_date = latest.day
-    FROM (SELECT id, max(day) AS day FROM dates GROUP BY id) latest
-    WHERE cp.id = latest.id AND (cp.last_billing_date IS NULL OR cp.last_billing_date < latest.day)
+    SET billed_through = h.until,
+        last_billing_date = COALESCE(latest.day, cp.last_billing_date)
+    FROM held h
+    LEFT JOIN (SELECT id, max(day) AS day FROM dates GROUP BY id) latest ON latest.id = h.id
+    WHERE cp.id = h.id AND h.until >= h.walk_from
     RETURNING cp.id
 )
 SELECT (SELECT count(*) FROM ledger), (SELECT COALESCE(-sum(amount), 0) FROM ledger),

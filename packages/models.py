@@ -73,7 +73,9 @@ class CustomerPackage(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    # The billing run's cursor: the latest billing date it has dealt with (None before the first).
+    # The billing run's cursors: the last day it has looked at, and the latest billing date it met
+    # (where the current period started; Minimum Spend looks back to it). None before the first run.
+    billed_through = models.DateField(null=True, blank=True)
     last_billing_date = models.DateField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 

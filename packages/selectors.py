@@ -18,7 +18,7 @@ def customer_package_list(*, actor, customer: Customer) -> QuerySet[CustomerPack
     return (
         CustomerPackage.objects.filter(customer=customer, removed_at__isnull=True)
         .select_related("package", "customer")
-        .prefetch_related("usages")
+        .prefetch_related("usages", "charges")
         .order_by("package__name", "pk")
     )
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from connexcs.money import format_money
 
 from . import schedule
-from .choices import PackageType
+from .choices import ChargeKind, PackageType
 from .models import CustomerPackage, Package
 
 
@@ -49,6 +49,7 @@ class CustomerPackageTable(tables.Table):
     package = tables.Column(accessor="package__name", verbose_name="Package")
     start_date = tables.Column(verbose_name="Start Date")
     retail = tables.Column(accessor="package__retail", verbose_name="Retail", orderable=False)
+    setup = tables.Column(empty_values=(), verbose_name="Setup Charged", orderable=False)
     next_billing = tables.Column(empty_values=(), verbose_name="Next Billing Date", orderable=False)
     free_minutes = tables.Column(empty_values=(), verbose_name="Free Minutes Left", orderable=False)
     removable = tables.Column(empty_values=(), verbose_name="Removable From", orderable=False)
@@ -59,17 +60,30 @@ class CustomerPackageTable(tables.Table):
     class Meta:
         model = CustomerPackage
         fields = ["package", "start_date", "retail"]
-        sequence = ("package", "start_date", "retail", "next_billing", "free_minutes", "removable", "actions")
+        sequence = (
+            "package",
+            "start_date",
+            "retail",
+            "setup",
+            "next_billing",
+            "free_minutes",
+            "removable",
+            "actions",
+        )
         order_by = "package"
         empty_text = "This customer holds no packages."
 
     def render_retail(self, value, record):
         return format_money(value, record.customer.currency)
 
+    def render_setup(self, record):
+        charged = [c.amount for c in record.charges.all() if c.kind == ChargeKind.SETUP]
+        return format_money(sum(charged), record.customer.currency) if charged else "—"
+
     def render_next_billing(self, record):
         package = record.package
         day = schedule.upcoming(
-            package.frequency, package.frequency_match, record.start_date, record.last_billing_date, _today()
+            package.frequency, package.frequency_match, record.start_date, record.billed_through, _today()
         )
         return day.isoformat() if day else "—"
 
