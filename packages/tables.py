@@ -3,6 +3,7 @@ from datetime import timedelta
 import django_tables2 as tables
 from django.utils import timezone
 
+from accounts.dates import panel_date
 from connexcs.money import format_money
 
 from . import schedule
@@ -85,7 +86,7 @@ class CustomerPackageTable(tables.Table):
         day = schedule.upcoming(
             package.frequency, package.frequency_match, record.start_date, record.billed_through, _today()
         )
-        return day.isoformat() if day else "—"
+        return panel_date(day) if day else "—"
 
     def render_free_minutes(self, record):
         package = record.package
@@ -101,4 +102,4 @@ class CustomerPackageTable(tables.Table):
 
     def render_removable(self, record):
         day = record.start_date + timedelta(days=record.package.minimum_days)
-        return "Now" if day <= _today() else day.isoformat()
+        return "Now" if day <= _today() else panel_date(day)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from accounts.dates import panel_date
 from packages import schedule
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, AdminFactory, CustomerFactory
@@ -53,7 +54,7 @@ def test_create_a_package_assign_it_and_see_the_setup_charge(page, viewport):
     upcoming = schedule.upcoming("monthly", [15, 31], today, None, today)
     row = page.get_by_role("row", name="Gold DID")
     expect(row).to_contain_text("30.00 EUR")  # Setup Charged
-    expect(row).to_contain_text(upcoming.isoformat())  # Next Billing Date
+    expect(row).to_contain_text(panel_date(upcoming))  # Next Billing Date
     expect(page.get_by_test_id("customer-balance")).to_have_text("-30.00 EUR")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     SHOTS.mkdir(exist_ok=True)
