@@ -20,3 +20,8 @@ def register(name: str, fn: Callable) -> None:
 def run(name: str, **kwargs) -> None:
     for fn in list(_hooks.get(name, {}).values()):
         fn(**kwargs)
+
+
+def collect(name: str, **kwargs) -> list:
+    """Each registered function's answer, in registration order (empty when none is registered)."""
+    return [fn(**kwargs) for fn in list(_hooks.get(name, {}).values())]

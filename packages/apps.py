@@ -8,7 +8,10 @@ class PackagesConfig(AppConfig):
     def ready(self):
         from connexcs import hooks
 
+        from .freeminutes import free_seconds_for_calls
         from .services import customer_packages_copy_from_template
 
-        # portal's sign-up copies the brand's template customer; it cannot import this app (same layer).
+        # portal's sign-up and cdr's rating live on this app's layer and cannot import it: they call
+        # these through named hooks.
         hooks.register("customer_signed_up", customer_packages_copy_from_template)
+        hooks.register("free_seconds_for_calls", free_seconds_for_calls)

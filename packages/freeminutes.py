@@ -100,3 +100,15 @@ def free_minutes_take(
             break
         covered += _take_from(assignment, current_period(assignment, at.date()), wanted - covered)
     return covered
+
+
+def free_seconds_for_calls(*, calls: list[dict]) -> list[int]:
+    """Rating's batch form: for each call (customer_id, number, seconds, at, mcd, pulse), the seconds
+    free minutes cover, spent now. One query finds the customers holding Free Minutes packages; only
+    their calls look further."""
+    holders = set(
+        CustomerPackage.objects.filter(
+            customer_id__in={c["customer_id"] for c in calls}, package__type=PackageType.FREE_MINUTES
+        ).values_list("customer_id", flat=True)
+    )
+    return [free_minutes_take(**call) if call["customer_id"] in holders else 0 for call in calls]

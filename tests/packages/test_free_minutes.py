@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
+from connexcs import hooks
 from packages.freeminutes import covering_packages, free_minutes_take
 from packages.models import FreeMinutesUsage
 from packages.services import customer_package_assign
@@ -109,3 +110,19 @@ def test_parallel_calls_never_spend_the_same_minute_twice():
     assert len(covered) == threads_count * calls_each
     assert sum(covered) == 600
     assert FreeMinutesUsage.objects.get().seconds_used == 600
+
+
+@pytest.mark.django_db
+def test_rating_asks_through_the_hook_for_a_whole_batch(django_assert_max_num_queries):
+    customer, _ = holder(free_package("^44", 1))
+    plain = CustomerFactory()
+    calls = [
+        {"customer_id": plain.pk, "number": "4420", "seconds": 30, "at": NOON, "mcd": 1, "pulse": 1},
+        {"customer_id": customer.pk, "number": "4420", "seconds": 40, "at": NOON, "mcd": 1, "pulse": 1},
+        {"customer_id": customer.pk, "number": "4420", "seconds": 40, "at": NOON, "mcd": 30, "pulse": 30},
+    ]
+    assert hooks.collect("free_seconds_for_calls", calls=calls) == [[0, 40, 20]]
+    assert hooks.collect("no_such_hook", calls=calls) == []
+    # Calls of customers without Free Minutes cost one query for the whole batch.
+    with django_assert_max_num_queries(1):
+        assert hooks.collect("free_seconds_for_calls", calls=[calls[0]] * 50) == [[0] * 50]
