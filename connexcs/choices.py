@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     CARRIER_CREATE = "carrier.create", "Carrier: create"
     CARRIER_DELETE = "carrier.delete", "Carrier: delete"
     CARRIER_UPDATE = "carrier.update", "Carrier: update"
+    CDR_INGEST = "cdr.ingest", "CDR: ingest (rated and charged)"
+    CDR_PARTITIONS = "cdr.partitions", "CDR: monthly partitions created"
     CONTACT_CREATE = "contact.create", "Contact: create"
     CONTACT_DELETE = "contact.delete", "Contact: delete"
     CUSTOMER_CREATE = "customer.create", "Customer: create"

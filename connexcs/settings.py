@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "carriers",
     "ratecards",
     "routing",
+    "cdr",
     "portal",
     "servers",
     "packages",

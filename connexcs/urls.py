@@ -20,6 +20,7 @@ urlpatterns = [
     path("ratecards/", include("ratecards.urls")),
     path("", include("routing.urls")),
     path("api/v1/", include("routing.api_urls")),
+    path("api/v1/", include("cdr.api_urls")),
     path("portal/", include("portal.urls")),
     path("servers/", include("servers.urls")),
     path("", include("packages.urls")),

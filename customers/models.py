@@ -15,8 +15,13 @@ class Customer(models.Model):
     name = models.CharField(max_length=150, unique=True)
     currency = CurrencyField()
     status = models.CharField(max_length=10, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE)
-    # The seeds' "Credit / Debit Limit": how far below zero the balance may go.
-    debit_limit = amount_field(default=ZERO, help_text="How far below zero the balance may go.")
+    # The seeds' "Credit / Debit Limit": how far below zero the balance may go. Negative: pre-pay
+    # with a buffer (calls stop while the balance is still that much above zero).
+    debit_limit = amount_field(
+        default=ZERO,
+        help_text="How far below zero the balance may go. 0 = pre-pay; negative = pre-pay with a buffer "
+        "(e.g. -5.00 stops calls when 5.00 is left).",
+    )
     channels = models.PositiveIntegerField(default=0, help_text="Concurrent calls; 0 means unlimited.")
     cps = models.PositiveIntegerField(
         "Flow Speed (CPS)", default=0, help_text="Calls per second; 0 means unlimited."
@@ -37,9 +42,6 @@ class Customer(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(debit_limit__gte=0), name="customer_debit_limit_not_negative"
-            ),
             models.CheckConstraint(
                 condition=models.Q(tax_percent__gte=0, tax_percent__lte=100),
                 name="customer_tax_percent_range",

@@ -42,7 +42,9 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 TECH_PREFIX_RE = re.compile(r"^[0-9#*]{1,20}$")
 
 
-def _money(field: str, value, *, positive: bool = False, allow_none: bool = False) -> Decimal | None:
+def _money(
+    field: str, value, *, positive: bool = False, allow_none: bool = False, signed: bool = False
+) -> Decimal | None:
     if value is None or value == "":
         if allow_none:
             return None
@@ -59,7 +61,7 @@ def _money(field: str, value, *, positive: bool = False, allow_none: bool = Fals
         raise ValidationError({field: "This amount is too large."})
     if positive and amount <= 0:
         raise ValidationError({field: "The amount must be greater than zero."})
-    if not positive and amount < 0:
+    if not positive and not signed and amount < 0:
         raise ValidationError({field: "Must be 0 or more."})
     return amount
 
@@ -79,9 +81,11 @@ def _customer_values(values: dict) -> dict:
     _check_currency(values.get("currency", ""))
     if values.get("status", CustomerStatus.ACTIVE) not in CustomerStatus.values:
         raise ValidationError({"status": "Choose a valid status."})
-    for field in ("debit_limit", "minimum_payment"):
-        if field in values:
-            values[field] = _money(field, values[field])
+    # A negative debit limit is pre-pay with a buffer (credit-control.md).
+    if "debit_limit" in values:
+        values["debit_limit"] = _money("debit_limit", values["debit_limit"], signed=True)
+    if "minimum_payment" in values:
+        values["minimum_payment"] = _money("minimum_payment", values["minimum_payment"])
     if "daily_spend_limit" in values:
         values["daily_spend_limit"] = _money(
             "daily_spend_limit", values["daily_spend_limit"], allow_none=True

@@ -31,7 +31,11 @@ _MODES = {
 # 6 decimals (Numeric(14,6), or quantized by `convert`), so the int is exact, orders like the Decimal
 # and turns back into an identical Decimal; a small int takes a quarter of a Decimal's memory and
 # 0 (the usual connect cost) takes none. The JSON fragment is written only for rows that are output.
-PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED = range(7)
+# A row converted from another currency carries its own-currency cost and connect cost (millionths)
+# after BLOCKED, so the sell price is computed from the exact converted value and rounded only once,
+# at the end, with the card's method (a cost first rounded half-up to 6 places could make "Down"
+# round up).
+PREFIX, NAME, COST, CONNECT, MCD, PULSE, BLOCKED, OWN_COST, OWN_CONNECT = range(9)
 MICRO = 1_000_000
 
 
@@ -53,10 +57,11 @@ def from_micros(value: int) -> Decimal:
 
 
 class Provider:
-    def __init__(self, carrier_id: int, provider_card_id: int, rows: dict[str, tuple]):
+    def __init__(self, carrier_id: int, provider_card_id: int, rows: dict[str, tuple], factor: Decimal = ONE):
         self.carrier_id = carrier_id
         self.provider_card_id = provider_card_id
         self.rows = rows
+        self.factor = factor  # the exchange factor into the customer card's currency
         self.lengths = tuple(sorted({len(p) for p in rows}, reverse=True))
         self.json_head = f'{{"carrier_id":{carrier_id},"provider_card_id":{provider_card_id},"prefix":"'
 
@@ -113,13 +118,20 @@ class RuleIndex:
         return None
 
 
-def _compact(values: list[int], how: str) -> Decimal:
-    """Costs in millionths compacted to one Decimal, as min/max/average of the Decimals would be."""
+def exact(provider: Provider, row: tuple, field: int) -> Decimal:
+    """A row's cost (COST) or connect cost (CONNECT) in the card's currency, not rounded."""
+    if len(row) > BLOCKED + 1:
+        return from_micros(row[OWN_COST if field == COST else OWN_CONNECT]) * provider.factor
+    return from_micros(row[field])
+
+
+def _compact(values: list[Decimal], how: str) -> Decimal:
+    """Exact costs compacted to one Decimal; the average is not rounded (the price is, once)."""
     if how == RateCompact.MIN:
-        return from_micros(min(values))
+        return min(values)
     if how == RateCompact.MAX:
-        return from_micros(max(values))
-    return (from_micros(sum(values)) / len(values)).quantize(SIX, rounding=ROUND_HALF_UP)
+        return max(values)
+    return sum(values) / len(values)
 
 
 def sell_price(base: Decimal, rule: Rule | None) -> Decimal:
@@ -173,10 +185,9 @@ def build_lines(
             continue
         if len(live) > 1:
             live.sort(key=lambda item: (item[0], item[1]))
-            costs = [item[0] for item in live]
-            base = _compact(costs, how)
+            base = _compact([exact(providers[item[1]], item[2], COST) for item in live], how)
         else:
-            base = from_micros(live[0][0])
+            base = exact(providers[live[0][1]], live[0][2], COST)
         precision = card.precision if rule is None or rule.precision is None else rule.precision
         quantum = quanta[precision]
         rate = sell_price(base, rule).quantize(quantum, rounding=mode)
@@ -184,11 +195,11 @@ def build_lines(
             rate = ZERO
         if rule is not None and rule.connect_cost is not None:
             connect = rule.connect_cost
-        elif len(live) == 1:
-            connect = from_micros(live[0][2][CONNECT]).quantize(quantum, rounding=mode)
         else:
-            connect = _compact([item[2][CONNECT] for item in live], how).quantize(quantum, rounding=mode)
-        if rule is not None and rule.mcd and rule.pulse:
+            # Blank on the profit rule: the cheapest carrier's connect cost (the form's contract),
+            # the carrier the call goes to first.
+            connect = exact(providers[live[0][1]], live[0][2], CONNECT).quantize(quantum, rounding=mode)
+        if rule is not None and rule.mcd is not None and rule.pulse:  # MCD 0 is a real choice
             mcd, pulse = rule.mcd, rule.pulse
         elif len(live) == 1:
             mcd, pulse = live[0][2][MCD], live[0][2][PULSE]

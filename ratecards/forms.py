@@ -92,6 +92,12 @@ class CustomerCardForm(forms.Form):
     )
     precision = forms.IntegerField(min_value=0, max_value=6, initial=4)
     rounding = forms.ChoiceField(choices=Rounding.choices, initial=Rounding.UP)
+    duration_rounding = forms.ChoiceField(
+        label="Duration Rounding",
+        choices=Rounding.choices,
+        initial=Rounding.UP,
+        help_text="How a call's measured length becomes whole seconds: Up (Full-Up) bills 60.1 s as 61 s.",
+    )
     status = forms.ChoiceField(choices=CardStatus.choices, initial=CardStatus.ACTIVE)
 
     def __init__(self, *args, instance=None, **kwargs):
@@ -99,7 +105,15 @@ class CustomerCardForm(forms.Form):
             kwargs.setdefault("initial", {}).update(
                 {
                     f: getattr(instance, f)
-                    for f in ("name", "currency", "rate_compact", "precision", "rounding", "status")
+                    for f in (
+                        "name",
+                        "currency",
+                        "rate_compact",
+                        "precision",
+                        "rounding",
+                        "duration_rounding",
+                        "status",
+                    )
                 }
                 | {"providers": [p.pk for p in instance.ordered_providers()]}
             )
@@ -148,7 +162,7 @@ class ProfitRuleForm(forms.Form):
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None:
             initial = {f: getattr(instance, f) for f in self.base_fields if hasattr(instance, f)}
-            initial["billing"] = f"{instance.mcd}/{instance.pulse}" if instance.mcd else ""
+            initial["billing"] = f"{instance.mcd}/{instance.pulse}" if instance.mcd is not None else ""
             kwargs.setdefault("initial", {}).update(initial)
         super().__init__(*args, **kwargs)
 

@@ -128,7 +128,7 @@ class ProviderRate(models.Model):
             models.UniqueConstraint(fields=["revision", "prefix"], name="provider_rate_prefix"),
             models.CheckConstraint(condition=Q(prefix__regex=r"^[0-9]+$"), name="provider_rate_digits"),
             models.CheckConstraint(condition=Q(cost__gte=0, connect_cost__gte=0), name="provider_rate_cost"),
-            models.CheckConstraint(condition=Q(mcd__gte=1, pulse__gte=1), name="provider_rate_billing"),
+            models.CheckConstraint(condition=Q(mcd__gte=0, pulse__gte=1), name="provider_rate_billing"),
         ]
 
     def __str__(self):
@@ -144,6 +144,13 @@ class CustomerCard(models.Model):
     currency = CurrencyField()
     precision = models.PositiveSmallIntegerField(default=4)
     rounding = models.CharField(max_length=10, choices=Rounding.choices, default=Rounding.UP)
+    duration_rounding = models.CharField(
+        "Duration Rounding",
+        max_length=10,
+        choices=Rounding.choices,
+        default=Rounding.UP,
+        help_text="How a call's measured length becomes whole seconds before billing.",
+    )
     rate_compact = models.CharField(max_length=3, choices=RateCompact.choices, default=RateCompact.MIN)
     status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.ACTIVE)
     providers = models.ManyToManyField(

@@ -163,7 +163,8 @@ class RowChecker:
         ):
             return None
         match = BILLING_RE.fullmatch(billing)
-        if match is None or match[1] == "0" or match[2] == "0" or match[1][0] == "0" or match[2][0] == "0":
+        # MCD 0 (e.g. 0/6) is fine; other leading zeros go the slow way to be normalised.
+        if match is None or match[2][0] == "0" or (match[1][0] == "0" and match[1] != "0"):
             return None
         if "\\" in name or "\t" in name or "\n" in name or "\r" in name or CONTROL_RE.search(name):
             return None
@@ -209,8 +210,8 @@ class RowChecker:
                 match = BILLING_RE.fullmatch(billing)
                 if not match:
                     self.error(line, "billing", f"{billing!r} is not MCD/Pulse such as 1/1 or 60/60")
-                elif int(match[1]) < 1 or int(match[2]) < 1:
-                    self.error(line, "billing", f"{billing!r}: MCD and Pulse must be at least 1")
+                elif int(match[2]) < 1:
+                    self.error(line, "billing", f"{billing!r}: Pulse must be at least 1 (MCD may be 0)")
                 else:
                     mcd, pulse = str(int(match[1])), str(int(match[2]))
         else:
@@ -218,8 +219,9 @@ class RowChecker:
                 text = self._get(cells, col)
                 if not text:
                     continue
-                if not text.isdigit() or not 1 <= int(text) <= 99999:
-                    self.error(line, column, f"{text!r} must be a whole number of seconds, at least 1")
+                low = 0 if column == "mcd" else 1  # MCD 0: billed from the first second, by Pulse
+                if not text.isdigit() or not low <= int(text) <= 99999:
+                    self.error(line, column, f"{text!r} must be a whole number of seconds, at least {low}")
                 elif column == "mcd":
                     mcd = str(int(text))
                 else:

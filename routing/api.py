@@ -14,6 +14,7 @@ import orjson
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from .billing import max_duration
 from .engine import AuthEntry, Decision, Snapshot, Unavailable, engine
 from .services import hash_token
 
@@ -152,8 +153,9 @@ def rtjson(decision: Decision) -> dict:
                     "dst_uri": f"sip:{hostport};transport={gateway.protocol}",
                     "fr_timer": carrier.fr_timer,
                     "fr_inv_timer": carrier.fr_inv_timer,
-                    # For the switch's limits; rtjson ignores it, and nothing internal goes out in SIP.
-                    "carrier": carrier_limits(carrier),
+                    # For the switch's limits and the CDR; rtjson ignores it, and nothing internal
+                    # goes out in SIP.
+                    "carrier": {**carrier_limits(carrier), **carrier_cost(choice)},
                 }
             )
     return {"version": "1.0", "routing": "serial", "routes": routes}
@@ -161,6 +163,29 @@ def rtjson(decision: Decision) -> dict:
 
 def carrier_limits(carrier) -> dict:
     return {"id": carrier.id, "channels": carrier.channels, "cps": carrier.cps}
+
+
+def carrier_cost(choice) -> dict:
+    """What the carrier charges for the call, as routed (card currency): the CDR sends it back."""
+    return {
+        "prefix": choice.prefix,
+        "cost": str(choice.cost),
+        "connect_cost": str(choice.connect_cost),
+        "billing": {"mcd": choice.mcd, "pulse": choice.pulse},
+    }
+
+
+def credit_max_duration(decision: Decision) -> int:
+    """The route's Max Duration, capped by what the customer's credit left pays for at this rate."""
+    c, r, row = decision.customer, decision.route, decision.row
+    return max_duration(
+        credit=c.balance + c.debit_limit,
+        rate=row.rate,
+        connect_cost=row.connect_cost,
+        mcd=row.mcd,
+        pulse=row.pulse,
+        limit=r.max_duration,
+    )
 
 
 def matched_auth(snap: Snapshot, decision: Decision, source_ip, username) -> AuthEntry | None:
@@ -186,7 +211,12 @@ def switch_fields(decision: Decision, entry: AuthEntry | None) -> dict:
     limits = {"customer": {"id": c.id, "channels": c.channels, "cps": c.cps}}
     if entry is not None and entry.id:
         limits["ipauth"] = {"id": entry.id, "channels": entry.channels, "cps": entry.cps}
-    limits["route"] = {"id": r.id, "channels": r.channels, "cps": r.cps, "max_duration": r.max_duration}
+    limits["route"] = {
+        "id": r.id,
+        "channels": r.channels,
+        "cps": r.cps,
+        "max_duration": credit_max_duration(decision),
+    }
     out["limits"] = limits
     return out
 

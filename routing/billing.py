@@ -1,26 +1,50 @@
-"""What a call costs: billed seconds from MCD/Pulse, then one per-call rounding to the card's precision.
+"""Rating in one place: what a call costs the customer and what the carrier is paid for it.
 
-A call is billed for at least the MCD (minimum call duration); every second past the MCD is billed
-in whole Pulse steps. The charge is the connect cost plus the per-minute rate for the billed
-seconds, rounded once per call (never per minute or per batch) with the card's rounding method.
-A call of zero seconds was never answered past its connect, so it pays the connect cost only.
+The reference's rules (billing-basics.md):
+- Duration rounding: a call's measured length (milliseconds) becomes whole seconds with the card's
+  duration-rounding method: Full-Down, Full-Up, Half-Up or Half-Down.
+- Billing increments MCD/Pulse: an answered call is billed for at least the MCD (minimum call
+  duration), every second past it in whole Pulse steps. A 0 s answered call bills the MCD.
+- The connect cost is charged on answer only; an unanswered call costs nothing.
+- The charge is connect cost + per-minute rate x billed seconds / 60, rounded once per call (never
+  per minute or per batch) with the card's rounding method and precision. Money moves in the ledger
+  with AMOUNT_PLACES decimals, so a call's charge is cut to at most that many places (the card's
+  precision when it is smaller) in that single rounding.
 """
 
 import math
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
-from connexcs.money import round_to
+from connexcs.money import AMOUNT_PLACES, Rounding, round_to
 
 SIXTY = Decimal(60)
+ZERO = Decimal(0)
+
+_DURATION_ROUNDING = {
+    Rounding.UP: ROUND_CEILING,  # Full-Up
+    Rounding.DOWN: ROUND_FLOOR,  # Full-Down
+    Rounding.HALF_UP: ROUND_HALF_UP,
+    Rounding.HALF_DOWN: ROUND_HALF_DOWN,
+}
 
 
-def billed_seconds(duration: Decimal | int, mcd: int, pulse: int) -> int:
+def round_duration(seconds: Decimal | int | float, method: str = Rounding.UP) -> int:
+    """Whole seconds from a measured duration, with a card's duration-rounding method."""
+    value = Decimal(str(seconds)) if isinstance(seconds, float) else Decimal(seconds)
+    if value < 0:
+        raise ValueError("duration must not be negative")
+    return int(value.to_integral_value(rounding=_DURATION_ROUNDING[Rounding(method)]))
+
+
+def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: bool = True) -> int:
+    """Seconds billed for a call of `duration` whole (or measured) seconds on MCD/Pulse billing."""
     duration = Decimal(duration)
     if duration < 0:
         raise ValueError("duration must not be negative")
     if mcd < 0 or pulse < 1:
         raise ValueError("MCD must be >= 0 and Pulse >= 1")
-    if duration == 0:
+    if not answered:
         return 0
     if duration <= mcd:
         return mcd
@@ -33,11 +57,65 @@ def charge(
     rate: Decimal,
     mcd: int,
     pulse: int,
-    connect_cost: Decimal = Decimal(0),
+    connect_cost: Decimal = ZERO,
     precision: int = 4,
     rounding: str = "up",
+    answered: bool = True,
 ) -> tuple[int, Decimal]:
     """(billed seconds, charge) for one call of `duration` seconds at `rate` per minute."""
-    seconds = billed_seconds(duration, mcd, pulse)
+    seconds = billed_seconds(duration, mcd, pulse, answered=answered)
+    if not answered:
+        return 0, round_to(ZERO, precision, rounding)
     exact = Decimal(connect_cost) + Decimal(rate) * seconds / SIXTY
     return seconds, round_to(exact, precision, rounding)
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    """One side of a call's price as routed: per-minute rate, connect cost, MCD/Pulse, and the
+    card's rounding (precision, method, duration rounding)."""
+
+    rate: Decimal
+    connect_cost: Decimal = ZERO
+    mcd: int = 1
+    pulse: int = 1
+    precision: int = 4
+    rounding: str = Rounding.UP
+    duration_rounding: str = Rounding.UP
+
+
+def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tuple[int, int, Decimal]:
+    """(whole seconds, billed seconds, amount) of one call; `answered_seconds` None = not answered.
+
+    The amount is rounded once with the card's method to min(card precision, AMOUNT_PLACES).
+    """
+    if answered_seconds is None:
+        return 0, 0, ZERO
+    seconds = round_duration(answered_seconds, tariff.duration_rounding)
+    billed, amount = charge(
+        duration=seconds,
+        rate=tariff.rate,
+        mcd=tariff.mcd,
+        pulse=tariff.pulse,
+        connect_cost=tariff.connect_cost,
+        precision=min(tariff.precision, AMOUNT_PLACES),
+        rounding=tariff.rounding,
+    )
+    return seconds, billed, amount
+
+
+def max_duration(
+    *, credit: Decimal, rate: Decimal, connect_cost: Decimal, mcd: int, pulse: int, limit: int
+) -> int:
+    """Credit control: the longest call (seconds, at most `limit`) the credit left pays for.
+
+    Never below what the MCD needs (a call that may start is allowed its minimum), and a free
+    destination keeps the route's limit.
+    """
+    if rate <= 0:
+        return limit
+    spendable = credit - max(connect_cost, ZERO)
+    seconds = int((spendable * SIXTY / rate).to_integral_value(rounding=ROUND_FLOOR)) if spendable > 0 else 0
+    if seconds > mcd and pulse > 1:
+        seconds = mcd + (seconds - mcd) // pulse * pulse  # a started pulse is billed in full
+    return max(min(seconds, limit), min(mcd, limit), 1)

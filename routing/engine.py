@@ -16,13 +16,14 @@ than answered from data nobody can vouch for.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import ipaddress
 import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -36,6 +37,7 @@ REDIS_RETRY = 1.0
 STALE_GRACE = 1.0
 MAX_UNCONFIRMED = 1.5
 VERSION = "routing"
+BALANCES = "balances"  # bumped by every CDR batch that charges: only balances are reloaded
 ZERO = Decimal(0)
 
 OK = 200
@@ -94,6 +96,7 @@ class CardInfo:
     rounding: str
     active: bool
     revision_id: int | None
+    duration_rounding: str = "up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +369,7 @@ def _choice(carrier: CarrierInfo, provider: dict, cost: Decimal) -> CarrierChoic
         prefix=provider.get("prefix", ""),
         cost=cost,
         connect_cost=Decimal(provider.get("connect_cost") or 0),
-        mcd=int(provider.get("mcd") or 1),
+        mcd=int(provider["mcd"] if provider.get("mcd") is not None else 1),  # MCD 0 stays 0
         pulse=int(provider.get("pulse") or 1),
     )
 
@@ -403,6 +406,8 @@ class Engine:
             self._checked_at = self._confirmed_at = self._db_checked_at = -1e9
             self._redis_retry_at = 0.0
             self._compiled: dict[int, PrefixIndex[RateRow]] = {}  # revision id -> index, until swapped in
+            self._balance_versions: dict[str, int] = {}
+            self._balance_db_at = -1e9
 
     def snapshot(self) -> Snapshot:
         snap = self._snapshot
@@ -418,7 +423,7 @@ class Engine:
             self._confirmed_at = now
             if snap.pending and not self._compiling:
                 self._compile_in_background(set(snap.pending.values()))  # an earlier attempt failed
-            return snap
+            return self._fresh_balances(snap, now)
         if not seen:
             if snap is not None and now - self._confirmed_at < MAX_UNCONFIRMED:
                 return snap
@@ -449,6 +454,46 @@ class Engine:
             except versioning.Unreachable:
                 log.warning("routing version: PostgreSQL unreachable")
         return seen
+
+    def _fresh_balances(self, snap: Snapshot, now: float) -> Snapshot:
+        """`snap` with every customer's balance reloaded when a CDR batch charged since the last look.
+
+        Calls are charged many times a second, so a charge moves a counter of its own, and only
+        the balances (one grouped sum over the ledger) are reloaded, not the whole snapshot. Looked
+        at with the routing version (every CHECK_INTERVAL), so a charge shows within a second.
+        """
+        from django.db import DatabaseError
+
+        from connexcs import versioning
+
+        from .loader import load_balances
+
+        seen = {}
+        with contextlib.suppress(versioning.Unreachable):
+            seen["redis"] = versioning.fast(BALANCES)
+        if "redis" not in seen or now - self._balance_db_at >= DB_CHECK_INTERVAL:
+            try:
+                seen["db"] = versioning.current(BALANCES)
+                self._balance_db_at = now
+            except versioning.Unreachable:
+                pass
+        if not seen or _agrees(self._balance_versions, seen):
+            return snap
+        try:
+            balances = load_balances()
+        except DatabaseError:
+            log.warning("balances could not be reloaded; answering from the last ones")
+            return snap
+        customers = {
+            cid: replace(info, balance=balances.get(cid, ZERO)) for cid, info in snap.customers.items()
+        }
+        fresh = replace(snap, customers=customers)
+        with self._lock:
+            if self._snapshot is not snap:
+                return self._snapshot  # a rebuild (with its own balances) won the race
+            self._snapshot = fresh
+            self._balance_versions = {**self._balance_versions, **seen}
+        return fresh
 
     def _rebuild(self) -> Snapshot:
         from django.db import DatabaseError

@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import time
 from dataclasses import replace
+from decimal import Decimal
 
 from .engine import (
     AuthEntry,
@@ -69,6 +70,15 @@ def load_customers() -> dict[int, CustomerInfo]:
     return {row[0]: CustomerInfo(*row) for row in rows}
 
 
+def load_balances() -> dict[int, Decimal]:
+    """Every customer's balance (the ledger sum), in one grouped query."""
+    from django.db.models import Sum
+
+    from customers.models import LedgerEntry
+
+    return dict(LedgerEntry.objects.order_by().values_list("customer_id").annotate(Sum("amount")))
+
+
 def _pattern(route):
     try:
         return compile_pattern(route.dial_pattern)
@@ -104,11 +114,18 @@ def load_cards() -> dict[int, CardInfo]:
     from ratecards.models import CustomerCard
 
     rows = CustomerCard.objects.values_list(
-        "pk", "name", "currency", "precision", "rounding", "status", "current_revision_id"
+        "pk",
+        "name",
+        "currency",
+        "precision",
+        "rounding",
+        "status",
+        "current_revision_id",
+        "duration_rounding",
     )
     return {
-        pk: CardInfo(pk, name, currency, precision, rounding, status == "active", revision)
-        for pk, name, currency, precision, rounding, status, revision in rows
+        pk: CardInfo(pk, name, currency, precision, rounding, status == "active", revision, duration)
+        for pk, name, currency, precision, rounding, status, revision, duration in rows
     }
 
 

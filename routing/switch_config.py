@@ -39,6 +39,9 @@ def async_available(dirs: list[str] | None = None) -> bool:
 class SwitchConfig:
     api_url: str
     token: str
+    # Where CDRs go; empty: the routing API's sibling, .../api/v1/cdr.
+    cdr_url: str = ""
+    cdr_retry_s: int = 1  # how often the switch's CDR spool is posted
     listen: tuple[str, ...] = ("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060")
     name: str = "switch"
     realm: str = ""
@@ -58,7 +61,7 @@ class SwitchConfig:
     auth_secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self):
-        names = ("api_url", "token", "realm", "name", "pid_dir", "auth_secret")
+        names = ("api_url", "cdr_url", "token", "realm", "name", "pid_dir", "auth_secret")
         pairs = [(n, getattr(self, n)) for n in names] + [("listen", a) for a in self.listen]
         for name, value in pairs:
             if any(c in value for c in '"\r\n'):
@@ -76,6 +79,8 @@ def render(config: SwitchConfig) -> str:
     context = {
         "name": config.name,
         "api_url": config.api_url,
+        "cdr_url": config.cdr_url or config.api_url.rsplit("/", 1)[0] + "/cdr",
+        "cdr_retry_s": max(1, config.cdr_retry_s),
         "token": config.token,
         "realm": config.realm or settings.SIP_REALM,
         "listen": config.listen,

@@ -76,10 +76,23 @@ def load_providers(card: CustomerCard) -> tuple[list[Provider], dict[int, int]]:
                     c, cc = int(cost[:-7] + cost[-6:]), int(connect[:-7] + connect[-6:])
                 elif same:
                     c, cc = micros(cost), micros(connect)
-                else:
-                    c, cc = micros(convert(Decimal(cost), factor)), micros(convert(Decimal(connect), factor))
+                else:  # rounded for ordering and the routing JSON; the exact own-currency cost kept
+                    own, own_connect = Decimal(cost), Decimal(connect)
+                    c, cc = micros(convert(own, factor)), micros(convert(own_connect, factor))
+                    rows[prefix] = (
+                        prefix,
+                        share(name, name),
+                        c,
+                        cc,
+                        mcd,
+                        pulse,
+                        blocked,
+                        micros(own),
+                        micros(own_connect),
+                    )
+                    continue
                 rows[prefix] = (prefix, share(name, name), c, cc, mcd, pulse, blocked)
-        providers.append(Provider(pc.carrier_id, pc.pk, rows))
+        providers.append(Provider(pc.carrier_id, pc.pk, rows, factor))
     return providers, revisions
 
 

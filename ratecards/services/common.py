@@ -26,9 +26,9 @@ def normalize_prefix(value: str, field: str = "prefix") -> str:
 
 def parse_billing(value: str, field: str = "billing") -> tuple[int, int]:
     match = parsing.BILLING_RE.fullmatch((value or "").strip())
-    if not match or int(match[1]) < 1 or int(match[2]) < 1:
+    if not match or int(match[2]) < 1:
         raise ValidationError(
-            {field: "Use MCD/Pulse in seconds, each at least 1, such as 1/1, 30/6 or 60/60."}
+            {field: "Use MCD/Pulse in seconds (MCD 0 or more, Pulse at least 1), such as 0/6, 1/1 or 60/60."}
         )
     return int(match[1]), int(match[2])
 

@@ -41,6 +41,12 @@ def _check_card(*, name: str, currency: str, precision: int, providers, instance
         raise ValidationError({"name": "A customer card with this name exists already."})
 
 
+def _duration_rounding(value: str) -> str:
+    if value not in Rounding.values:
+        raise ValidationError({"duration_rounding": "Choose Up, Down, Half up or Half down."})
+    return value
+
+
 @transaction.atomic
 def customer_card_create(
     *,
@@ -51,6 +57,7 @@ def customer_card_create(
     rate_compact: str = RateCompact.MIN,
     precision: int = DEFAULT_PRECISION,
     rounding: str = Rounding.UP,
+    duration_rounding: str = Rounding.UP,
     status: str = CardStatus.ACTIVE,
 ) -> CustomerCard:
     _check_card(name=name, currency=currency, precision=precision, providers=providers)
@@ -60,6 +67,7 @@ def customer_card_create(
         rate_compact=rate_compact,
         precision=precision,
         rounding=rounding,
+        duration_rounding=_duration_rounding(duration_rounding),
         status=status,
     )
     _set_providers(card, providers)
@@ -78,6 +86,7 @@ def customer_card_update(
     rate_compact: str = RateCompact.MIN,
     precision: int = DEFAULT_PRECISION,
     rounding: str = Rounding.UP,
+    duration_rounding: str = Rounding.UP,
     status: str = CardStatus.ACTIVE,
 ) -> CustomerCard:
     _check_card(name=name, currency=currency, precision=precision, providers=providers, instance=instance)
@@ -88,6 +97,7 @@ def customer_card_update(
         rate_compact=rate_compact,
         precision=precision,
         rounding=rounding,
+        duration_rounding=_duration_rounding(duration_rounding),
         status=status,
     )
     instance.stale = True  # its sources or pricing changed; a build brings it up to date

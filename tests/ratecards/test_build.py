@@ -31,8 +31,9 @@ def oracle(providers, rates, rules, card):
                     best = row
             if best is not None:
                 factor = rates[(currency, card["currency"])]
-                cost = (Decimal(best["cost"]) * factor).quantize(SIX, ROUND_HALF_UP)
-                matches.append((pos, pcid, best, cost))
+                exact = Decimal(best["cost"]) * factor  # priced from this; rounded once, at the end
+                cost = exact.quantize(SIX, ROUND_HALF_UP)  # what the routing JSON shows
+                matches.append((pos, pcid, best, cost, exact))
         rule = None
         for r in rules:
             if p.startswith(r["prefix"]) and (rule is None or len(r["prefix"]) > len(rule["prefix"])):
@@ -41,12 +42,8 @@ def oracle(providers, rates, rules, card):
         if not live or (rule and rule["status"] == "blocked"):
             out[p] = (True, Decimal(0), [])
             continue
-        costs = [m[3] for m in live]
-        base = {
-            "min": min(costs),
-            "max": max(costs),
-            "avg": (sum(costs) / len(costs)).quantize(SIX, ROUND_HALF_UP),
-        }[card["rate_compact"]]
+        costs = [m[4] for m in live]
+        base = {"min": min(costs), "max": max(costs), "avg": sum(costs) / len(costs)}[card["rate_compact"]]
         if rule is None:
             sell = base
         elif rule["profit_type"] == "absolute":

@@ -62,7 +62,16 @@ def test_the_answer_carries_every_limit_and_the_carrier_timeouts(ask, world):
         "route": {"id": world["route"].pk, "channels": 7, "cps": 3, "max_duration": 600},
     }
     route = body["routing"]["routes"][0]
-    assert route["carrier"] == {"id": world["carrier"].pk, "channels": 30, "cps": 5}
+    assert route["carrier"] == {
+        "id": world["carrier"].pk,
+        "channels": 30,
+        "cps": 5,
+        # What the CDR sends back: the carrier's cost as routed.
+        "prefix": "44",
+        "cost": "0.01",
+        "connect_cost": "0",
+        "billing": {"mcd": 1, "pulse": 1},
+    }
     assert route["fr_timer"] == 2000
 
 

@@ -39,7 +39,8 @@ def test_async_and_sync_http_clients():
     asynchronous = render(config(async_http=True))
     synchronous = render(config(async_http=False, api_timeout_ms=1500))
 
-    assert 'loadmodule "http_async_client.so"' in asynchronous and "http_client_query" not in asynchronous
+    assert 'loadmodule "http_async_client.so"' in asynchronous
+    assert "http_client_query(ROUTING_API" not in asynchronous  # CDRs use http_client; routing not
     assert 'loadmodule "http_client.so"' in synchronous and "http_async_query" not in synchronous
     # Without query_result=0 http_client returns only the first line of the answer.
     assert 'modparam("http_client", "query_result", 0)' in synchronous
@@ -88,3 +89,13 @@ def test_new_token_creates_one_live_token_per_name(tmp_path):
     live = ApiToken.objects.filter(name="local switch", revoked_at__isnull=True)
     assert [t.token_hash for t in live] == [hash_token(secret)]
     assert ApiToken.objects.filter(name="local switch").count() == 2
+
+
+def test_cdrs_go_to_the_cdr_api_with_a_spool_and_retry():
+    text = render(config(cdr_retry_s=2))
+    cdr_api = config().api_url.rsplit("/", 1)[0] + "/cdr"
+    assert f'#!define CDR_API "{cdr_api}"' in text
+    assert "event_route[dialog:end]" in text and "event_route[dialog:failed]" in text
+    assert 'modparam("rtimer", "timer", "name=cdr;interval=2;mode=1;")' in text
+    assert "$sht(cdrspool=>$dlg(callid))" in text
+    assert '#!define CDR_API "http://panel/cdr"' in render(config(cdr_url="http://panel/cdr"))
