@@ -85,3 +85,8 @@ _.acd
 _.server_count  # servers/tables.py: django-tables2 columns
 _.validators  # servers/forms.py: a form field's validators, read by Django
 _.spend  # portal/site_cdr.py Summary: read by templates/portal/site/dashboard.html
+_.next_billing  # packages/tables.py: django-tables2 columns
+_.removable
+_.setup
+_.retail
+_.free_minutes_take  # packages/freeminutes.py: called by rating (routing/billing.py) per CDR

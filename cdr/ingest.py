@@ -30,13 +30,13 @@ from functools import lru_cache
 import orjson
 from django.db import connection, transaction
 
-from connexcs import versioning
+from connexcs import hooks, versioning
 from connexcs.audit import record
 from connexcs.choices import AuditAction
-from connexcs.money import RATE_DIGITS, RATE_PLACES
+from connexcs.money import AMOUNT_PLACES, RATE_DIGITS, RATE_PLACES, round_to
 from customers.choices import LedgerKind
 from customers.models import LedgerEntry
-from routing.billing import Tariff, rate_call
+from routing.billing import SIXTY, Tariff, rate_call
 from routing.engine import Snapshot, engine
 
 from .models import CarrierCost
@@ -128,6 +128,8 @@ class Call:
     charge: Decimal = ZERO
     carrier_billed_seconds: int = 0
     cost: Decimal = ZERO
+    sell: Tariff | None = None  # kept to re-rate the seconds free minutes do not cover
+    free_seconds: int = 0
 
 
 # --- validation ------------------------------------------------------------------------------------
@@ -347,6 +349,7 @@ def validate(snap: Snapshot, index: int, item, now: datetime) -> Call:
         row.rate, row.connect_cost, row.mcd, row.pulse, card.precision, card.rounding, card.duration_rounding
     )
     call.duration, call.billed_seconds, call.charge = rate_call(sell, answered_seconds=answered)
+    call.sell = sell
     if carrier_id is not None:
         # Routed costs are in the customer card's currency; rounded like the sale (as the simulator).
         buy = Tariff(
@@ -443,6 +446,49 @@ def _drop_known() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _free_minutes(calls: list[Call]) -> list[Call]:
+    """Free Minutes packages cover a new call's billed seconds first; the rest pays the card's rate.
+
+    The packages app answers through a hook (it sits on cdr's layer, so neither imports the other),
+    spending the minutes under a row lock in this batch's transaction: a replayed CDR never gets
+    here, and a failed batch gives its minutes back. The connect cost is still charged; the charge is
+    rounded once, as rate_call does.
+    """
+    asked = [c for c in calls if c.billed_seconds > 0 and c.sell is not None]
+    if not asked:
+        return []
+    questions = [
+        {
+            "customer_id": c.customer_id,
+            "number": c.number,
+            "seconds": c.duration,
+            "at": c.start,
+            "mcd": c.mcd,
+            "pulse": c.pulse,
+        }
+        for c in asked
+    ]
+    for answers in hooks.collect("free_seconds_for_calls", calls=questions):
+        for call, free in zip(asked, answers, strict=True):
+            call.free_seconds = min(call.billed_seconds, call.free_seconds + free)
+    covered = [call for call in asked if call.free_seconds]
+    for call in covered:
+        tariff = call.sell
+        paid = call.billed_seconds - call.free_seconds
+        exact = tariff.connect_cost + tariff.rate * paid / SIXTY
+        call.charge = round_to(exact, min(tariff.precision, AMOUNT_PLACES), tariff.rounding)
+    return covered
+
+
+def _restage_charges(calls: list[Call]) -> None:
+    """Staged calls whose charge free minutes lowered get their new charge before they are stored."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {STAGE} SET charge = %s WHERE call_id = %s",  # noqa: S608
+            [(call.charge, call.call_id) for call in calls],
+        )
+
+
 def _store() -> int:
     """The staged calls into the CDR table, the hourly rollups, the ledger and the carrier costs,
     each by one set-based statement; the number of customers charged."""
@@ -530,6 +576,9 @@ def ingest(
                 else:
                     fresh.append(call)
             if fresh:
+                covered = _free_minutes(fresh)
+                if covered:
+                    _restage_charges(covered)
                 ensure_partitions({c.start.date() for c in fresh})
                 customers = _store()
                 record(

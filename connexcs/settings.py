@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "portal",
     "servers",
     "payments",
+    "packages",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
     "cdr-partitions-ahead": {"task": "cdr.tasks.ensure_partitions", "schedule": 3600.0},
     "servers-mark-unreachable": {"task": "servers.tasks.mark_unreachable", "schedule": 60.0},
+    # Hourly: each run charges what is due and catches up missed days; charges happen once per period.
+    "bill-packages": {"task": "packages.tasks.bill_packages", "schedule": 3600.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -27,5 +27,6 @@ urlpatterns = [
     path("servers/", include("servers.urls")),
     path("", include("payments.urls")),
     path("webhooks/", include("payments.webhook_urls")),
+    path("", include("packages.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from connexcs import audit
+from connexcs import audit, hooks
 from connexcs.choices import AuditAction
 from connexcs.money import validate_currency
 from connexcs.unset import UNSET, given
@@ -408,6 +408,8 @@ def customer_signup(
                 amount=payment.amount,
                 status=PaymentStatus.COMPLETE,
             )
+    # Apps on portal's layer (packages) copy their part of the template through a named hook.
+    hooks.run("customer_signed_up", actor=actor, customer=customer, template=template)
     customer_portal_set(actor=actor, customer=customer, domain=brand, overrides={})
     return customer
 

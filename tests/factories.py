@@ -60,3 +60,12 @@ def grant(user, area: str, level: str = Level.ALLOW, access: str = Access.WRITE)
     GroupPermission.objects.create(group=group, area=area, level=level, access=access)
     group.members.add(user)
     return group
+
+
+class PackageFactory(DjangoModelFactory):
+    class Meta:
+        model = "packages.Package"
+
+    name = factory.Sequence(lambda n: f"Package {n:05d}")
+    retail = 10
+    frequency = "monthly"

@@ -40,6 +40,8 @@ PAGES = {
     "servers:my_servers": (None, 25, "table"),
     "payments:gateway_list": (None, 25, "table"),
     "payments:payment_list": (None, 25, "table"),
+    "packages:package_list": (None, 25, "table"),
+    "packages:customer_packages": ("customer", 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
 

@@ -23,6 +23,7 @@ def test_customer_tabs_in_order_and_routing_comes_from_the_routing_app():
         "Routing",
         "Payments",
         "Balance History",
+        "Packages",
         "Contacts",
         "CDR",
     ]
