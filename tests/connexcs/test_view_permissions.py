@@ -34,8 +34,17 @@ SIGNED_IN = {
     "accounts:two_factor_disable",
 }
 PUBLIC = ANONYMOUS | SIGNED_IN
-# webhooks: the payment providers' deliveries, authenticated by signature (tested in tests/payments).
-PUBLIC_PREFIXES = ("admin:", "api:", "portal_site:", "accounts:login_", "accounts:verify_link", "webhooks:")
+# webhooks: the payment providers' deliveries, authenticated by signature (tested in tests/payments);
+# cdr_api: the switch's CDR posts, authenticated by API token like api:.
+PUBLIC_PREFIXES = (
+    "admin:",
+    "api:",
+    "cdr_api:",
+    "portal_site:",
+    "accounts:login_",
+    "accounts:verify_link",
+    "webhooks:",
+)
 
 
 def iter_patterns(resolver, namespace=""):
