@@ -5,6 +5,7 @@ from connexcs.forms import ServiceValidatedModelForm
 
 from .models import Package
 from .selectors import assignable_packages
+from .services import PACKAGE_FIELDS
 
 
 class PackageForm(ServiceValidatedModelForm):
@@ -21,22 +22,7 @@ class PackageForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Package
-        fields = [
-            "name",
-            "cost",
-            "retail",
-            "setup_cost",
-            "setup_retail",
-            "frequency",
-            "frequency_match",
-            "description",
-            "minimum_days",
-            "type",
-            "destinations",
-            "free_minutes",
-            "minimum_spend",
-            "enabled",
-        ]
+        fields = list(PACKAGE_FIELDS)
         labels = {
             "setup_cost": "Setup Cost",
             "setup_retail": "Setup Retail",

@@ -66,7 +66,7 @@ def test_create_a_domain_add_it_to_a_customer_and_open_its_portal(
     # 3. Click on Edit.
     page.get_by_role("link", name="Edit").click()
     # 4. Click on Config and in the Domain field select the domain from the dropdown menu.
-    page.get_by_role("link", name="Config").click()
+    page.get_by_role("main").get_by_role("link", name="Config", exact=True).click()
     page.get_by_label(DOMAIN_LABEL).select_option(label="shop.brand.test")
     # 5. Click on Save.
     page.get_by_role("button", name="Save").click()
