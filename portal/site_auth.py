@@ -91,6 +91,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("Routes", "portal_site:routes", None, CUSTOMER),
     MenuItem("Payments", "portal_site:payments", "payments", CUSTOMER),
     MenuItem("Make Payment", "portal_site:make_payment", "payments", CUSTOMER),
+    MenuItem("Packages", "portal_site:packages", "packages", CUSTOMER),
     MenuItem("Interconnect Info", "portal_site:interconnect", "interconnect_info", CUSTOMER),
     MenuItem("Rate Cards", "portal_site:carrier_rate_cards", "carrier_portal", CARRIER),
     MenuItem("Traffic", "portal_site:carrier_traffic", "carrier_portal", CARRIER),

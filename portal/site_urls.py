@@ -61,6 +61,7 @@ pages = [
         name="carrier_rate_card_download",
     ),
     path("make-payment/", include("payments.portal_urls")),
+    path("packages/", include("packages.portal_urls")),
     path("brand.css", site_views.brand_css, name="brand_css"),
     path("brand.js", site_views.brand_js, name="brand_js"),
     path("brand-logo", site_views.brand_logo, name="brand_logo"),

@@ -157,6 +157,7 @@ FEATURE_PAGES = {
     "interconnect_info": (["/interconnect/"], "Interconnect Info"),
     "cdr": (["/cdr/", "/cdr/download/"], "CDR"),
     "breakout": (["/breakout/"], "Breakout"),
+    "packages": (["/packages/"], "Packages"),
     "routes_editable": (["/routes/{route}/"], None),
     "ip_auth_editable": (["POST /authentication/ip/add/", "POST /authentication/ip/{ip}/delete/"], None),
     "sip_auth_editable": (["POST /authentication/sip/add/", "POST /authentication/sip/{sip}/delete/"], None),

@@ -22,6 +22,7 @@ ALL_FEATURES = {
     "interconnect_info": True,
     "carrier_portal": True,
     "summary": True,
+    "packages": True,
 }
 
 
