@@ -1,32 +1,19 @@
 """DNS look-ups for carrier gateways in the worker. Each task calls one service, imported in its
 body because the services import these tasks to enqueue them."""
 
-from celery import shared_task
 from django.conf import settings
 
-from connexcs.retries import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS
+from connexcs.retries import retrying_task
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=MAX_RETRIES,
-)
+@retrying_task()
 def resolve_gateway(gateway_id: int) -> None:
     from .services import gateway_resolve
 
     gateway_resolve(gateway_id=gateway_id)
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=MAX_RETRIES,
-)
+@retrying_task()
 def refresh_dns() -> None:
     """Periodic: DNS answers change, so gateway host names and SRV records are looked up again."""
     from .services import gateway_queue_due_resolutions

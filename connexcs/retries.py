@@ -8,6 +8,7 @@ import smtplib
 
 import dns.exception
 import redis.exceptions
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -22,3 +23,16 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 MAX_RETRIES = 5
 # Seconds; exponential backoff (1, 2, 4, ... capped here) with jitter so retries do not arrive together.
 RETRY_BACKOFF_MAX = 600
+
+
+def retrying_task(**options):
+    """`shared_task` retrying TRANSIENT_ERRORS with capped exponential backoff; the result is not
+    kept unless the caller reads it (`ignore_result=False`)."""
+    options.setdefault("ignore_result", True)
+    return shared_task(
+        autoretry_for=TRANSIENT_ERRORS,
+        retry_backoff=True,
+        retry_backoff_max=RETRY_BACKOFF_MAX,
+        max_retries=MAX_RETRIES,
+        **options,
+    )
