@@ -27,6 +27,8 @@ PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
 PORTAL_LINK_PORT = env.str("PORTAL_LINK_PORT", default="")
 # Addresses besides loopback that may ask /portal/tls/ask (the Caddy host, if Caddy runs elsewhere).
 PORTAL_ASK_ALLOWED = env.list("PORTAL_ASK_ALLOWED", default=[])
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs); Caddy runs on the panel's host.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
 # What the portal's Interconnect Info page lists: "transport:host:port" of the switches.
 INTERCONNECT_ADDRESSES = env.list(
