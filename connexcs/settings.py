@@ -47,6 +47,8 @@ SERVERS_PROVIDER_ENDPOINT = env.str("SERVERS_PROVIDER_ENDPOINT", default="")
 SERVERS_PROVIDER_TIMEOUT = env.int("SERVERS_PROVIDER_TIMEOUT", default=20)
 SERVERS_HEARTBEAT_SECONDS = env.int("SERVERS_HEARTBEAT_SECONDS", default=60)
 SERVERS_UNREACHABLE_AFTER = env.int("SERVERS_UNREACHABLE_AFTER", default=300)
+# A new server's test period in days (its Expires); 0: none unless one is set on Add Server or Edit.
+SERVERS_TRIAL_DAYS = env.int("SERVERS_TRIAL_DAYS", default=0)
 # The password `manage.py seed_demo` gives the demo users.
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="connexcs-demo")
 
@@ -213,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
     "cdr-partitions-ahead": {"task": "cdr.tasks.ensure_partitions", "schedule": 3600.0},
     "servers-mark-unreachable": {"task": "servers.tasks.mark_unreachable", "schedule": 60.0},
+    "servers-mark-expired": {"task": "servers.tasks.mark_expired", "schedule": 60.0},
     # Hourly: each run charges what is due and catches up missed days; charges happen once per period.
     "bill-packages": {"task": "packages.tasks.bill_packages", "schedule": 3600.0},
 }

@@ -69,11 +69,11 @@ def test_capacity_and_the_failover_server_are_rendered(tmp_path):
 
     text = provision.kamailio_cfg(me)
 
-    assert 'if ($var(used) >= 300) { $var(full) = 1; }' in text
+    assert "if ($var(used) >= 300) { $var(full) = 1; }" in text
     assert 'pl_check("server", "TAILDROP", "20")' in text
     assert '$du = "sip:127.0.0.6:5060";' in text
     assert kamailio_check(text, tmp_path).returncode == 0
     # Failover switched off: a full server refuses.
     me.capacity_failover = False
-    assert "$du = \"sip:127.0.0.6:5060\"" not in provision.kamailio_cfg(me)
+    assert '$du = "sip:127.0.0.6:5060"' not in provision.kamailio_cfg(me)
     assert '"503", "Server At Capacity"' in provision.kamailio_cfg(me)
