@@ -39,6 +39,9 @@ def test_a_clustered_server_lists_its_peers_and_passes_kamailios_check(tmp_path)
     # Only the peers' own addresses may speak DMQ to this switch.
     assert '$si == "127.0.0.6" && $sp == 5060' in text and '"127.0.0.9"' not in text
     assert f'modparam("dialog", "h_id_start", {me.pk})' in text
+    # Calls per second: counted per switch, copied to the peers, summed.
+    assert "dmqreplicate=1" in text and 'pl_check("customer-' not in text
+    assert "$sht(cps=>$var(slot)@127.0.0.6:5060)" in text
     check = kamailio_check(text, tmp_path)
     assert check.returncode == 0, check.stderr
 
@@ -51,6 +54,7 @@ def test_a_server_without_a_cluster_renders_no_dmq(tmp_path):
 
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     assert "dmq" not in code.lower()
+    assert 'pl_check("customer-$var(id)", "TAILDROP", "$var(cps)")' in text  # per switch
     assert kamailio_check(text, tmp_path).returncode == 0
 
 

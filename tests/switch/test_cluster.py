@@ -4,13 +4,14 @@ calls to its failover server (Setup > Settings > Servers: Clusters, Capacity Fai
 import re
 import subprocess
 import threading
+import time
 
 import pytest
 
 from tests.helpers import wait_for
 
 from . import sip
-from .conftest import settle, start_switch
+from .conftest import NUMBER, settle, start_switch
 from .test_calls import call, refused, set_limit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -163,3 +164,34 @@ def test_a_server_at_capacity_without_failover_refuses(world, cluster):
     assert second.ok, second.messages + a.log_text()
     assert second.finals() == ["503 Server At Capacity"]
     assert world.cheap.uas.invites() == 1
+
+
+def finals_within_one_second(attempt):
+    """Runs `attempt` (which returns the final responses) from the start of a second; None when it
+    spilled into the next second, as then the 1 s windows were two."""
+    time.sleep(1 - time.time() % 1)
+    second = int(time.time())
+    finals = attempt()
+    return finals if int(time.time()) == second else None
+
+
+def test_a_customers_cps_limit_holds_across_the_cluster(world, cluster):
+    a, b = cluster
+    set_limit(world, "customer", cps=2)
+    path = sip.scenario("uac_any", world.workdir, hold=50)
+
+    def two_on_a_then_one_on_b():
+        on_a = sip.run_uac(path, NUMBER, a.port, world.workdir, calls=2, rate=100)
+        on_b = sip.run_uac(path, NUMBER, b.port, world.workdir, calls=1)
+        assert on_a.ok and on_b.ok, on_a.messages + on_b.messages + b.log_text()
+        return on_a.finals(), on_b.finals()
+
+    # A loaded machine may need a few tries to fit the three calls into one second.
+    results = (finals_within_one_second(two_on_a_then_one_on_b) for _ in range(5))
+    finals = next((r for r in results if r is not None), None)
+
+    assert finals is not None, "three calls never fitted into one second"
+    on_a, on_b = finals
+    assert [f for f in on_a if not f.startswith("200")] == []
+    # B saw no call of this customer itself: A's two, copied over DMQ, fill the customer's 2 CPS.
+    assert on_b == ["503 CPS Limit Reached (customer)"]
