@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from carriers import services as carrier_services
 from tests.helpers import wait_for
 
 from . import sip
@@ -195,3 +196,27 @@ def test_a_customers_cps_limit_holds_across_the_cluster(world, cluster):
     assert [f for f in on_a if not f.startswith("200")] == []
     # B saw no call of this customer itself: A's two, copied over DMQ, fill the customer's 2 CPS.
     assert on_b == ["503 CPS Limit Reached (customer)"]
+
+
+def test_a_carriers_cps_limit_holds_across_the_cluster(world, cluster):
+    a, b = cluster
+    carrier_services.carrier_update(
+        actor=world.admin, instance=world.cheap.carrier, name=world.cheap.carrier.name, currency="USD", cps=1
+    )
+    settle()
+    path = sip.scenario("uac_call", world.workdir, hold=50)
+
+    def one_on_a_then_one_on_b():
+        before = (world.cheap.uas.invites(), world.dear.uas.invites())
+        on_a = sip.run_uac(path, NUMBER, a.port, world.workdir)
+        on_b = sip.run_uac(path, NUMBER, b.port, world.workdir)
+        assert on_a.ok and on_b.ok, on_a.messages + on_b.messages + b.log_text()
+        return before
+
+    results = (finals_within_one_second(one_on_a_then_one_on_b) for _ in range(5))
+    before = next((r for r in results if r is not None), None)
+
+    assert before is not None, "two calls never fitted into one second"
+    # The cheap carrier took A's call; its 1 CPS, counted across the cluster, sends B's to the next.
+    cheap, dear = before
+    assert wait_for(lambda: (world.cheap.uas.invites(), world.dear.uas.invites()) == (cheap + 1, dear + 1), 5)
