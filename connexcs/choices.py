@@ -92,6 +92,7 @@ class AuditAction(models.TextChoices):
     PROVIDER_RATE_UPDATE = "provider_rate.update", "Provider rate: update"
     SERVER_DEPLOY = "server.deploy", "Server: deploy"
     SERVER_DESTROY = "server.destroy", "Server: destroy"
+    SERVER_EXPIRE = "server.expire", "Server: expired"
     SERVER_INSTALL = "server.install", "Server: install script fetched"
     SERVER_REBOOT = "server.reboot", "Server: reboot"
     SERVER_REDEPLOY = "server.redeploy", "Server: re-deploy"

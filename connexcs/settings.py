@@ -27,6 +27,8 @@ PORTAL_CNAME_TARGET = env.str("PORTAL_CNAME_TARGET", default="portal.localhost")
 PORTAL_LINK_PORT = env.str("PORTAL_LINK_PORT", default="")
 # Addresses besides loopback that may ask /portal/tls/ask (the Caddy host, if Caddy runs elsewhere).
 PORTAL_ASK_ALLOWED = env.list("PORTAL_ASK_ALLOWED", default=[])
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs); Caddy runs on the panel's host.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"])
 SIP_REALM = env.str("SIP_REALM", default="sip.localhost")
 # What the portal's Interconnect Info page lists: "transport:host:port" of the switches.
 INTERCONNECT_ADDRESSES = env.list(
@@ -45,6 +47,8 @@ SERVERS_PROVIDER_ENDPOINT = env.str("SERVERS_PROVIDER_ENDPOINT", default="")
 SERVERS_PROVIDER_TIMEOUT = env.int("SERVERS_PROVIDER_TIMEOUT", default=20)
 SERVERS_HEARTBEAT_SECONDS = env.int("SERVERS_HEARTBEAT_SECONDS", default=60)
 SERVERS_UNREACHABLE_AFTER = env.int("SERVERS_UNREACHABLE_AFTER", default=300)
+# A new server's test period in days (its Expires); 0: none unless one is set on Add Server or Edit.
+SERVERS_TRIAL_DAYS = env.int("SERVERS_TRIAL_DAYS", default=0)
 # The password `manage.py seed_demo` gives the demo users.
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="connexcs-demo")
 
@@ -211,6 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     "reap-ratecard-jobs": {"task": "ratecards.tasks.reap_jobs", "schedule": 30.0},
     "cdr-partitions-ahead": {"task": "cdr.tasks.ensure_partitions", "schedule": 3600.0},
     "servers-mark-unreachable": {"task": "servers.tasks.mark_unreachable", "schedule": 60.0},
+    "servers-mark-expired": {"task": "servers.tasks.mark_expired", "schedule": 60.0},
     # Hourly: each run charges what is due and catches up missed days; charges happen once per period.
     "bill-packages": {"task": "packages.tasks.bill_packages", "schedule": 3600.0},
 }

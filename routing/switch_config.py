@@ -6,6 +6,7 @@ per switch (listen addresses, API URL, token, timeouts, HTTP client) is a `Switc
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -35,6 +36,32 @@ def async_available(dirs: list[str] | None = None) -> bool:
     return has_module(ASYNC_MODULE, dirs)
 
 
+# Dialog ids: each switch of a cluster counts in its own residue class modulo this (at most this many
+# switches per cluster keep ids apart).
+NODE_STEP = 256
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another switch of the cluster, as "ip:port" or "[v6]:port"."""
+
+    address: str
+
+    def __post_init__(self):
+        host, _, port = self.address.rpartition(":")
+        if not port.isdigit() or not 0 < int(port) < 65536 or not host:
+            raise ValueError(f"{self.address!r}: an address and port, as 10.0.0.5:5060.")
+        ipaddress.ip_address(host.strip("[]"))  # ValueError for anything but an IP
+
+    @property
+    def ip(self) -> str:
+        return self.address.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.address.rpartition(":")[2])
+
+
 @dataclass(frozen=True)
 class SwitchConfig:
     api_url: str
@@ -47,6 +74,14 @@ class SwitchConfig:
     realm: str = ""
     # The cluster whose servers share limits (Setup > Settings > Servers); empty for a lone switch.
     cluster: str = ""
+    # DMQ: this switch's "ip:port" and its cluster peers'; both set when the cluster shares limits.
+    dmq_address: str = ""
+    peers: tuple[str, ...] = ()
+    node_index: int = 0  # this switch's place in the cluster (dialog ids)
+    # This server's capacity (0: none); at it, calls go to `failover` ("ip:port") or are refused.
+    max_channels: int = 0
+    max_cps: int = 0
+    failover: str = ""
     # None: http_async_client when installed, else the synchronous http_client.
     async_http: bool | None = None
     api_timeout_ms: int = 500
@@ -64,6 +99,17 @@ class SwitchConfig:
 
     def __post_init__(self):
         names = ("api_url", "cdr_url", "token", "realm", "name", "cluster", "pid_dir", "auth_secret")
+        for name in ("dmq_address", "failover"):
+            if getattr(self, name):
+                try:
+                    Peer(getattr(self, name))
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from exc
+        for peer in self.peers:
+            try:
+                Peer(peer)
+            except ValueError as exc:
+                raise ValueError(f"peers: {exc}") from exc
         pairs = [(n, getattr(self, n)) for n in names] + [("listen", a) for a in self.listen]
         for name, value in pairs:
             if any(c in value for c in '"\r\n'):
@@ -81,6 +127,15 @@ def render(config: SwitchConfig) -> str:
     context = {
         "name": config.name,
         "cluster": config.cluster,
+        # A lone switch, or one without an address yet, shares nothing.
+        "dmq": bool(config.cluster and config.dmq_address),
+        "dmq_address": config.dmq_address,
+        "peers": [Peer(p) for p in config.peers] if config.cluster and config.dmq_address else [],
+        "node_index": config.node_index % NODE_STEP,
+        "node_step": NODE_STEP,
+        "max_channels": config.max_channels,
+        "max_cps": config.max_cps,
+        "failover": config.failover,
         "api_url": config.api_url,
         "cdr_url": config.cdr_url or config.api_url.rsplit("/", 1)[0] + "/cdr",
         "cdr_retry_s": max(1, config.cdr_retry_s),

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from connexcs.clientip import client_ip
+
 from .choices import Health
 from .services import Heartbeat, server_heartbeat, server_install_script
 
@@ -77,7 +79,7 @@ def heartbeat_view(request):
         beat = parse_heartbeat(body)
     except BadBeat as exc:
         return _error(400, str(exc))
-    server = server_heartbeat(token=token.strip(), beat=beat, remote_ip=request.META.get("REMOTE_ADDR", ""))
+    server = server_heartbeat(token=token.strip(), beat=beat, remote_ip=client_ip(request))
     if server is None:
         return _error(401, "Unknown or revoked server token.")
     return JsonResponse({"status": server.status, "server": server.name})

@@ -22,6 +22,15 @@ def location_choices(providers) -> tuple[list, list[str]]:
     return choices, errors
 
 
+def expires_field() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label="Expires",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="The end of the test period (UTC): the server then stops taking calls. Empty: none.",
+    )
+
+
 class DeployForm(forms.Form):
     location = forms.ChoiceField(label="Server Location")
     name = forms.CharField(
@@ -29,6 +38,7 @@ class DeployForm(forms.Form):
     )
     server_type = forms.ChoiceField(label="Type", choices=ServerType.choices, initial=ServerType.SWITCH)
     cluster = forms.ModelChoiceField(label="Cluster", queryset=Cluster.objects.all(), required=False)
+    expires_at = expires_field()
     confirm = forms.BooleanField(
         label="I understand that a cloud server is billed by its provider, and deploy this server.",
         required=False,
@@ -51,7 +61,12 @@ class ServerEditForm(forms.ModelForm):
             "max_cps",
             "capacity_failover",
             "failover_server",
+            "expires_at",
         ]
+        widgets = {
+            "expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
+        help_texts = {"expires_at": expires_field().help_text}
         labels = {"name": "Server Name", "failover_server": "Failover server"}
 
     def __init__(self, *args, **kwargs):

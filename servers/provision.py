@@ -15,27 +15,42 @@ from django.conf import settings
 
 from routing.switch_config import SwitchConfig, render
 
+from . import selectors
 from .models import Server
 
 INSTALL_SCRIPT = Path(settings.BASE_DIR) / "deploy" / "install-switch.sh"
 ROUTE_PATH = "/api/v1/route"
+SIP_PORT = 5060
 INSTALL_PATH = "/api/v1/servers/install/"
 # The downloadable config cannot hold the routing token: only its hash is kept.
 TOKEN_PLACEHOLDER = "cxr_the-token-installed-on-this-server"  # noqa: S105 - a placeholder
 
 
+def sip_address(server: Server) -> str:
+    """The server's SIP (and DMQ) address, "ip:5060"; "" before its first heartbeat."""
+    if not server.ip:
+        return ""
+    host = f"[{server.ip}]" if ":" in server.ip else server.ip
+    return f"{host}:{SIP_PORT}"
+
+
 def switch_config(server: Server, *, api_token: str) -> SwitchConfig:
-    if server.ip:
-        host = f"[{server.ip}]" if ":" in server.ip else server.ip
-        listen = (f"udp:{host}:5060", f"tcp:{host}:5060")
-    else:
-        listen = ("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060")
+    address = sip_address(server)
+    listen = (f"udp:{address}", f"tcp:{address}") if address else ("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060")
+    failover = server.failover_server if server.capacity_failover else None
     return SwitchConfig(
         api_url=settings.PANEL_URL + ROUTE_PATH,
         token=api_token,
         listen=listen,
         name=server.name,
         cluster=server.cluster.name if server.cluster_id else "",
+        dmq_address=address,
+        # Peers without an address yet join when they are re-rendered (Install Server).
+        peers=tuple(filter(None, (sip_address(peer) for peer in selectors.cluster_peers(server=server)))),
+        node_index=server.pk or 0,
+        max_channels=server.max_channels,
+        max_cps=server.max_cps,
+        failover=sip_address(failover) if failover is not None and failover.live else "",
     )
 
 

@@ -33,6 +33,18 @@ def provider_list(*, actor) -> QuerySet[Provider]:
     return Provider.objects.annotate(server_count=Count("servers", filter=live)).order_by("name")
 
 
+def cluster_peers(*, server: Server) -> QuerySet[Server]:
+    """The other live servers of the server's cluster (its switch shares dialogs with them)."""
+    if not server.cluster_id:
+        return Server.objects.none()
+    return (
+        Server.objects.filter(cluster_id=server.cluster_id)
+        .exclude(pk=server.pk)
+        .exclude(status=ServerStatus.DESTROYED)
+        .order_by("pk")
+    )
+
+
 def server_by_token(*, token_hash: str, field: str = "heartbeat_token_hash") -> Server | None:
     if not token_hash:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from . import provision, selectors
 from .choices import Driver, ServerStatus, ServerType, Source
 from .cloud import CloudSource, ProviderError, source_for
 from .models import Cluster, Provider, Server, hostname_validator
-from .tasks import send_ip_email, send_unreachable_alert
+from .tasks import send_expired_alert, send_ip_email, send_unreachable_alert
 
 HEARTBEAT_PREFIX = "cxh_"
 INSTALL_PREFIX = "cxi_"
@@ -37,6 +37,7 @@ UPDATE_FIELDS = [
     "failover_server",
     "max_channels",
     "max_cps",
+    "expires_at",
 ]
 
 
@@ -184,6 +185,7 @@ def server_deploy(
     cluster: Cluster | None = None,
     server_type: str = ServerType.SWITCH,
     size: str = "",
+    expires_at: datetime | None = None,
 ) -> Deployed:
     missing = selectors.checklist_missing(actor=actor)
     if missing:
@@ -203,6 +205,10 @@ def server_deploy(
         provider, region = parse_location(location)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if expires_at is None and settings.SERVERS_TRIAL_DAYS > 0:
+        expires_at = timezone.now() + timedelta(days=settings.SERVERS_TRIAL_DAYS)
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = ["The test period must end in the future."]
     if errors:
         raise ValidationError(errors)
     server = Server.objects.create(
@@ -213,6 +219,7 @@ def server_deploy(
         location=region,
         size=size,
         cluster=cluster,
+        expires_at=expires_at,
         created_by=actor,
     )
     command = _start(server, actor)
@@ -222,7 +229,18 @@ def server_deploy(
         action=AuditAction.SERVER_DEPLOY,
         obj=server,
         after=snapshot(
-            server, ["name", "server_type", "source", "provider", "location", "size", "cluster", "node_id"]
+            server,
+            [
+                "name",
+                "server_type",
+                "source",
+                "provider",
+                "location",
+                "size",
+                "cluster",
+                "node_id",
+                "expires_at",
+            ],
         ),
     )
     return Deployed(server=server, install_command=command)
@@ -236,7 +254,7 @@ def server_install_script(*, token: str) -> str | None:
     if found is None:
         return None
     server = Server.objects.select_for_update().get(pk=found.pk)
-    if server.install_token_hash != token_hash:
+    if server.install_token_hash != token_hash or _expired(server):
         return None
     server.install_token_hash = ""
     api_secret, heartbeat_secret = _issue_tokens(server, None)
@@ -375,6 +393,60 @@ def server_send_unreachable_alert(*, server_id: int) -> None:
         raise
 
 
+def _expired(server: Server, now=None) -> bool:
+    return server.status == ServerStatus.EXPIRED or (
+        server.expires_at is not None and server.expires_at <= (now or timezone.now())
+    )
+
+
+def servers_mark_expired(*, now=None) -> list[int]:
+    """Servers past their Expires become Expired: their routing token is revoked, so the switch
+    takes no more calls, and the operator is alerted. Set a later Expires and Re-deploy to resume."""
+    now = now or timezone.now()
+    marked = []
+    with transaction.atomic():
+        due = (
+            Server.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("api_token")
+            .filter(expires_at__lte=now)
+            .exclude(status__in=[ServerStatus.EXPIRED, ServerStatus.DESTROYED])
+        )
+        for server in due:
+            if server.api_token_id and server.api_token.revoked_at is None:
+                api_token_revoke(actor=None, instance=server.api_token)
+            before = snapshot(server, ["status"])
+            server.status = ServerStatus.EXPIRED
+            server.install_token_hash = ""
+            server.save(update_fields=["status", "install_token_hash"])
+            record(
+                actor=None,
+                action=AuditAction.SERVER_EXPIRE,
+                obj=server,
+                before=before,
+                after=snapshot(server, ["status"]),
+                note=f"expired {server.expires_at:%Y-%m-%d %H:%M:%S}",
+            )
+            outbox.enqueue(send_expired_alert, server.pk)
+            marked.append(server.pk)
+    return marked
+
+
+def server_send_expired_alert(*, server_id: int) -> None:
+    server = Server.objects.select_related("created_by").filter(pk=server_id).first()
+    if server is None or server.status != ServerStatus.EXPIRED:
+        return
+    user = server.created_by
+    if user is None or not user.email_verified_at:
+        return
+    body = (
+        f"The test period of server {server.name} ({server.ip or 'no IP yet'}) ended on "
+        f"{server.expires_at:%Y-%m-%d %H:%M} UTC: it takes no more calls.\n\n"
+        f"To resume, set a later Expires on its page and Re-deploy it:\n"
+        f"{settings.PANEL_URL}{server.get_absolute_url()}\n"
+    )
+    mail.send(f"Server {server.name} has expired", body, [user.email])
+
+
 # --- Lifecycle from the server page --------------------------------------------------------------
 
 
@@ -431,6 +503,9 @@ def server_redeploy(*, actor: User, instance: Server) -> Deployed:
     The new machine is created before the old one is deleted, so a refusal leaves the server as it was.
     """
     server = _live(instance)
+    if server.expires_at is not None and server.expires_at <= timezone.now():
+        ended = f"{server.expires_at:%Y-%m-%d}"
+        raise ValidationError({"expires_at": f"The test period ended on {ended}: set a later Expires first."})
     old_node = server.node_id
     server.status, server.ip, server.ip_emailed_at = ServerStatus.DEPLOYING, None, None
     server.last_heartbeat_at, server.node_id = None, ""

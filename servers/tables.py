@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import Cluster, Provider, Server
@@ -59,6 +60,16 @@ class ServerTable(tables.Table):
             record.get_status_display(),
             address,
         )
+
+    def render_expires_at(self, record, value):
+        if value is None:
+            return "—"
+        text = f"{value:%Y-%m-%d}"
+        if record.status == "expired" or value <= timezone.now():
+            return format_html(
+                '<span class="text-danger fw-semibold" title="Expired">{} (expired)</span>', text
+            )
+        return text
 
     def render_channels(self, record):
         return f"{record.channels} / {record.max_channels}"

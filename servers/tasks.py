@@ -30,6 +30,25 @@ def send_unreachable_alert(server_id: int) -> None:
     server_send_unreachable_alert(server_id=server_id)
 
 
+@shared_task(
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    max_retries=MAX_RETRIES,
+)
+def send_expired_alert(server_id: int) -> None:
+    from .services import server_send_expired_alert
+
+    server_send_expired_alert(server_id=server_id)
+
+
+@shared_task
+def mark_expired() -> int:
+    from .services import servers_mark_expired
+
+    return len(servers_mark_expired())
+
+
 @shared_task
 def mark_unreachable() -> int:
     from .services import servers_mark_unreachable

@@ -150,16 +150,17 @@ def switch(world, api):
     sip.stop(proc)
 
 
-def start_switch(api_url, token, workdir, *, api_timeout_ms=2000):
-    """Kamailio on a free loopback port, rendered from the template for this API and token."""
-    port = sip.free_port()
+def start_switch(api_url, token, workdir, *, api_timeout_ms=2000, port=None, **options):
+    """Kamailio on a free loopback port, rendered from the template for this API and token;
+    `options` are further SwitchConfig values (a cluster's peers, capacity, ...)."""
+    port = port or sip.free_port()
     # SWITCH_HTTP_CLIENT=sync runs the same calls through the synchronous http_client fallback.
     use_async = async_available() and os.environ.get("SWITCH_HTTP_CLIENT") != "sync"
     config = SwitchConfig(
         api_url=api_url,
         token=token,
         listen=(f"udp:127.0.0.1:{port}",),
-        name="test switch",
+        name=options.pop("name", "test switch"),
         async_http=use_async,
         children=2,
         http_workers=2,
@@ -167,6 +168,7 @@ def start_switch(api_url, token, workdir, *, api_timeout_ms=2000):
         debug=1,
         log_stderror=True,
         pid_dir=str(workdir),
+        **options,
     )
     proc = sip.start_kamailio(render(config), port, workdir)
     return proc, Switch(port, use_async, workdir / "kamailio.log")
