@@ -3,39 +3,24 @@ body because the services import these tasks to enqueue them."""
 
 from celery import shared_task
 
-from connexcs.retries import MAX_RETRIES, RETRY_BACKOFF_MAX, TRANSIENT_ERRORS
+from connexcs.retries import retrying_task
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=MAX_RETRIES,
-)
+@retrying_task()
 def send_ip_email(server_id: int) -> None:
     from .services import server_send_ip_email
 
     server_send_ip_email(server_id=server_id)
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=MAX_RETRIES,
-)
+@retrying_task()
 def send_unreachable_alert(server_id: int) -> None:
     from .services import server_send_unreachable_alert
 
     server_send_unreachable_alert(server_id=server_id)
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    max_retries=MAX_RETRIES,
-)
+@retrying_task()
 def send_expired_alert(server_id: int) -> None:
     from .services import server_send_expired_alert
 
