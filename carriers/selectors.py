@@ -11,4 +11,6 @@ def carrier_delete_refusal(carrier: Carrier) -> str:
     """Why `carrier` may not be deleted, or "" when it may; carrier_delete enforces the same."""
     if carrier.provider_cards.exists():
         return f"{carrier} has provider rate cards, which must be kept; set its status to Inactive instead."
+    if carrier.payments.exists():
+        return f"{carrier} has payments, which must be kept; set its status to Inactive instead."
     return ""

@@ -1,9 +1,14 @@
 """Reads for online payments, scoped for who asks."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
+from carriers.choices import CarrierPaymentDirection
+from carriers.models import Carrier, CarrierPayment
+from cdr.models import CarrierCost
+from connexcs.money import ZERO
 from customers.models import Customer
 from portal.models import PortalDomain
 from portal.selectors import customer_portal, effective_features
@@ -64,3 +69,41 @@ def customer_online_payment(*, customer: Customer, reference) -> OnlinePayment |
         .filter(local_reference=reference, payment__customer=customer)
         .first()
     )
+
+
+# Carrier payments (Management > Carrier > Payments, and the carrier portal's Payments page).
+
+
+@dataclass(frozen=True)
+class CarrierBalance:
+    """Our credit with a carrier: paid to it, less received from it, less what its calls cost us.
+
+    Below zero, we owe the carrier. Voided payments count for nothing. Informational only: a
+    carrier's balance never stops a call (unlike a customer's).
+    """
+
+    sent: Decimal
+    received: Decimal
+    cost: Decimal
+    currency: str
+
+    @property
+    def balance(self) -> Decimal:
+        return self.sent - self.received - self.cost
+
+
+def carrier_balance(*, carrier: Carrier) -> CarrierBalance:
+    """Two aggregate queries however many payments and cost lines there are."""
+    totals = CarrierPayment.objects.filter(carrier=carrier, voided_at__isnull=True).aggregate(
+        sent=Sum("amount", filter=Q(direction=CarrierPaymentDirection.SENT), default=ZERO),
+        received=Sum("amount", filter=Q(direction=CarrierPaymentDirection.RECEIVED), default=ZERO),
+    )
+    cost = CarrierCost.objects.filter(carrier_id=carrier.pk, currency=carrier.currency).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
+    return CarrierBalance(totals["sent"], totals["received"], cost, carrier.currency)
+
+
+def carrier_portal_payments(*, carrier: Carrier) -> QuerySet[CarrierPayment]:
+    """The carrier portal's history: the logged-in carrier's own payments that are not void."""
+    return CarrierPayment.objects.filter(carrier=carrier, voided_at__isnull=True).order_by("-paid_on", "-id")
