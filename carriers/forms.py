@@ -45,7 +45,9 @@ class CarrierPaymentForm(forms.Form):
     direction = forms.ChoiceField(label="Type", choices=CarrierPaymentDirection.choices)
     amount = forms.DecimalField(label="Total", max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
     paid_on = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date",
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     reference = forms.CharField(
         label="Reference", max_length=100, required=False, help_text="The bank or invoice reference."
