@@ -260,20 +260,21 @@ def gateway_queue_due_resolutions(*, older_than_seconds: int) -> int:
 # Payments to and from a carrier (Management > Carrier > Payments).
 
 
-def _payment_amount(value) -> Decimal:
+def _payment_amount_error(value) -> str:
+    """Why `value` is not a payment amount, or "" when it is one."""
     try:
         amount = Decimal(str(value).strip()) if value not in (None, "") else None
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite():
-        raise ValidationError({"amount": "Enter an amount, e.g. 1250.00."})
+        return "Enter an amount, e.g. 1250.00."
     if amount <= 0:
-        raise ValidationError({"amount": "The amount must be greater than zero."})
+        return "The amount must be greater than zero."
     if amount.as_tuple().exponent < -AMOUNT_PLACES:
-        raise ValidationError({"amount": f"Use at most {AMOUNT_PLACES} decimal places."})
+        return f"Use at most {AMOUNT_PLACES} decimal places."
     if amount >= Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES):
-        raise ValidationError({"amount": "This amount is too large."})
-    return amount
+        return "This amount is too large."
+    return ""
 
 
 def _payment_already_saved(carrier: Carrier, key: uuid.UUID) -> CarrierPayment | None:
@@ -286,8 +287,11 @@ def _payment_already_saved(carrier: Carrier, key: uuid.UUID) -> CarrierPayment |
     return payment
 
 
-def _payment_values(*, direction, paid_on, reference, description) -> dict:
+def _payment_values(*, direction, amount, paid_on, reference, description) -> dict:
+    """The cleaned fields, or a ValidationError naming every bad one."""
     errors = {}
+    if amount_error := _payment_amount_error(amount):
+        errors["amount"] = amount_error
     if direction not in CarrierPaymentDirection.values:
         errors["direction"] = "Choose Paid to Carrier or Received from Carrier."
     if not isinstance(paid_on, datetime.date):
@@ -301,7 +305,13 @@ def _payment_values(*, direction, paid_on, reference, description) -> dict:
         errors["description"] = "Use at most 255 characters."
     if errors:
         raise ValidationError(errors)
-    return {"direction": direction, "paid_on": paid_on, "reference": reference, "description": description}
+    return {
+        "direction": direction,
+        "amount": Decimal(str(amount).strip()),
+        "paid_on": paid_on,
+        "reference": reference,
+        "description": description,
+    }
 
 
 @transaction.atomic
@@ -321,14 +331,12 @@ def carrier_payment_create(
     if idempotency_key is not None and (existing := _payment_already_saved(carrier, idempotency_key)):
         return existing
     values = _payment_values(
-        direction=direction, paid_on=paid_on, reference=reference, description=description
+        direction=direction, amount=amount, paid_on=paid_on, reference=reference, description=description
     )
-    amount = _payment_amount(amount)
     try:
         with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
             payment = CarrierPayment.objects.create(
                 carrier=carrier,
-                amount=amount,
                 currency=carrier.currency,
                 actor=actor if isinstance(actor, User) else None,
                 idempotency_key=idempotency_key,

@@ -73,6 +73,12 @@ def test_bad_input_names_the_field_and_writes_nothing(admin, carrier, field, val
     assert not AuditEvent.objects.filter(action=AuditAction.CARRIER_PAYMENT_CREATE).exists()
 
 
+def test_every_bad_field_is_named_at_once(admin, carrier):
+    with pytest.raises(ValidationError) as info:
+        pay(admin, carrier, amount="-1", direction="", paid_on=None, reference="r" * 200)
+    assert set(info.value.message_dict) == {"amount", "direction", "paid_on", "reference"}
+
+
 def test_a_date_in_the_future_is_refused(admin, carrier):
     with pytest.raises(ValidationError) as info:
         pay(admin, carrier, paid_on=timezone.localdate() + datetime.timedelta(days=1))
