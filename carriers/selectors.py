@@ -1,10 +1,16 @@
 from django.db.models import Count, QuerySet
 
+from connexcs import hooks
+
 from .models import Carrier
 
 
 def carrier_list(*, actor) -> QuerySet[Carrier]:
-    return Carrier.objects.annotate(gateway_count=Count("gateways")).order_by("name")
+    carriers = Carrier.objects.annotate(gateway_count=Count("gateways"))
+    # Columns that later apps know how to compute (the payments app's `balance`).
+    for annotations in hooks.collect("carrier_list_annotations"):
+        carriers = carriers.annotate(**annotations)
+    return carriers.order_by("name")
 
 
 def carrier_delete_refusal(carrier: Carrier) -> str:

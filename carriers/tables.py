@@ -11,15 +11,23 @@ class CarrierTable(tables.Table):
     gateway_count = tables.Column(verbose_name="Gateways", attrs={"td": {"class": "text-end"}})
     channels = LimitColumn()
     cps = LimitColumn(verbose_name="CPS")
+    # Informational, as the reference docs' Credit column: a carrier's balance never stops a call.
+    balance = tables.Column(
+        verbose_name="Balance",
+        attrs={"td": {"class": "text-end font-monospace"}, "th": {"class": "text-end"}},
+    )
 
     class Meta:
         model = Carrier
-        fields = ["name", "status", "currency", "channels", "cps", "gateway_count"]
+        fields = ["name", "status", "currency", "channels", "cps", "gateway_count", "balance"]
         order_by = "name"
         empty_text = "No carriers yet."
 
     def render_currency(self, record):
         return record.currency
+
+    def render_balance(self, value, record):
+        return format_money(value, record.currency)
 
 
 class GatewayTable(tables.Table):

@@ -3,12 +3,25 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from carriers.choices import CarrierPaymentDirection
 from carriers.models import Carrier, CarrierPayment
 from cdr.models import CarrierCost
-from connexcs.money import ZERO
+from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO
 from customers.models import Customer
 from portal.models import PortalDomain
 from portal.selectors import customer_portal, effective_features
@@ -16,6 +29,7 @@ from portal.selectors import customer_portal, effective_features
 from .choices import GatewayKind
 from .models import DEFAULT_MAXIMUM, DEFAULT_MINIMUM, BrandPaymentLimit, OnlinePayment, PaymentGateway
 
+DEC = DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
 BLOCK_FEATURE = {GatewayKind.PAYPAL: "block_paypal", GatewayKind.STRIPE: "block_stripe"}
 
 
@@ -102,6 +116,31 @@ def carrier_balance(*, carrier: Carrier) -> CarrierBalance:
         total=Sum("amount", default=ZERO)
     )["total"]
     return CarrierBalance(totals["sent"], totals["received"], cost, carrier.currency)
+
+
+def carrier_balance_annotation() -> dict:
+    """`balance` for a Carrier queryset: carrier_balance() per row, as two correlated subqueries."""
+    signed = Case(
+        When(direction=CarrierPaymentDirection.SENT, then=F("amount")), default=-F("amount"), output_field=DEC
+    )
+    paid = (
+        CarrierPayment.objects.filter(carrier=OuterRef("pk"), voided_at__isnull=True)
+        .values("carrier")
+        .annotate(total=Sum(signed))
+        .values("total")
+    )
+    cost = (
+        CarrierCost.objects.filter(carrier_id=OuterRef("pk"), currency=OuterRef("currency"))
+        .values("carrier_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    zero = Value(ZERO, output_field=DEC)
+    return {
+        "balance": ExpressionWrapper(
+            Coalesce(Subquery(paid), zero) - Coalesce(Subquery(cost), zero), output_field=DEC
+        )
+    }
 
 
 def carrier_portal_payments(*, carrier: Carrier) -> QuerySet[CarrierPayment]:

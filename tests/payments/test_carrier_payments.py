@@ -206,3 +206,28 @@ def test_carrier_portal_hidden_hides_the_payments_page(client, tenants):
     brand.save()
     assert client.get("/carrier/payments/", HTTP_HOST=HOST).status_code == 404
     assert client.get("/carrier/payments/download/", HTTP_HOST=HOST).status_code == 404
+
+
+def test_the_carrier_list_shows_each_balance_in_constant_queries(admin_client):
+    def carrier_with_money(name, sent, cost):
+        carrier = CarrierFactory(name=name, currency="GBP")
+        pay(carrier, amount=sent)
+        pay(carrier, direction="received", amount="1")
+        CarrierCost.objects.create(carrier=carrier, amount=Decimal(cost), currency="GBP", calls=1)
+        return carrier
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse("carriers:carrier_list"), {"sort": "-balance"})
+        assert response.status_code == 200
+        return response, len(captured)
+
+    carrier_with_money("Alpha", "10", "2.5")
+    carrier_with_money("Bravo", "100", "0")
+    response, few = queries()
+    balances = [(row.record.name, row.record.balance) for row in response.context["table"].page.object_list]
+    assert balances == [("Bravo", Decimal("99")), ("Alpha", Decimal("6.5"))]
+    assert "99.00 GBP" in response.content.decode()
+    for i in range(4):
+        carrier_with_money(f"More {i}", "5", "1")
+    assert queries()[1] == few
