@@ -1,9 +1,10 @@
 import django_filters
+from django.db.models import Q
 
 from connexcs.money import CURRENCY_CHOICES
 
-from .choices import CarrierStatus
-from .models import Carrier
+from .choices import CarrierPaymentDirection, CarrierStatus
+from .models import Carrier, CarrierPayment
 
 
 class CarrierFilterSet(django_filters.FilterSet):
@@ -14,3 +15,15 @@ class CarrierFilterSet(django_filters.FilterSet):
     class Meta:
         model = Carrier
         fields = ["name", "status", "currency"]
+
+
+class CarrierPaymentFilterSet(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(label="Type", choices=CarrierPaymentDirection.choices)
+    q = django_filters.CharFilter(label="Reference or description", method="search")
+
+    class Meta:
+        model = CarrierPayment
+        fields = ["direction"]
+
+    def search(self, queryset, _name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(description__icontains=value))

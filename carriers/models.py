@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from connexcs.dns import MAX_PORT, SIP_PORT, AddressKind, Transport
-from connexcs.money import CurrencyField
+from connexcs.money import CurrencyField, amount_field
 
-from .choices import CarrierStatus
+from .choices import CarrierPaymentDirection, CarrierStatus
 
 # Seconds; the seeds' defaults for a new carrier.
 DEFAULT_FIRST_REPLY_TIMEOUT, DEFAULT_PDD_TIMEOUT, DEFAULT_RING_TIMEOUT = 3, 5, 60
@@ -82,3 +83,50 @@ class Gateway(models.Model):
 
     def __str__(self):
         return f"{self.address}:{self.port}"
+
+
+class CarrierPayment(models.Model):
+    """Money paid to a carrier, or received from it, in the carrier's currency.
+
+    Never edited: a mistake is voided (kept, with who and why, and left out of the balance) and
+    entered again.
+    """
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="payments")
+    direction = models.CharField(max_length=8, choices=CarrierPaymentDirection.choices)
+    amount = amount_field()
+    currency = CurrencyField()
+    paid_on = models.DateField("Date")
+    reference = models.CharField(max_length=100, blank=True)
+    # Text after a "#" is the operator's private note; the carrier portal shows what comes before it.
+    description = models.CharField(max_length=255, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A new key each time the Add Payment form is shown: the same form posted twice books once.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="carrier_payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="carrier_payment_idempotency_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["carrier", "paid_on"], name="carrier_payment_carrier_date")]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.amount} {self.currency} on {self.paid_on}"
+
+    @property
+    def public_description(self) -> str:
+        return self.description.split("#", 1)[0].strip()
+
+    @property
+    def signed_amount(self):
+        """What the payment does to the balance: a payment to the carrier raises our credit with it."""
+        return self.amount if self.direction == CarrierPaymentDirection.SENT else -self.amount

@@ -1,23 +1,29 @@
 """Every write to carriers and their termination gateways."""
 
+import datetime
+import uuid
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from connexcs import audit, peers, versioning
 from connexcs.choices import AuditAction
 from connexcs.dns import SIP_PORT, AddressKind, Transport
-from connexcs.money import validate_currency
+from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, validate_currency
 from connexcs.peers import check_not_negative, check_port, clean_address
 from connexcs.unset import UNSET, given
 
 from . import selectors
-from .choices import CarrierStatus
+from .choices import CarrierPaymentDirection, CarrierStatus
 from .models import (
     DEFAULT_FIRST_REPLY_TIMEOUT,
     DEFAULT_PDD_TIMEOUT,
     DEFAULT_RING_TIMEOUT,
     Carrier,
+    CarrierPayment,
     Gateway,
 )
 from .tasks import resolve_gateway as resolve_gateway_task
@@ -136,7 +142,7 @@ def carrier_update(
 
 @transaction.atomic
 def carrier_delete(*, actor: User, instance: Carrier) -> None:
-    """Delete a carrier with its gateways; never one that rate cards still price."""
+    """Delete a carrier with its gateways; never one that rate cards still price or that has payments."""
     carrier = Carrier.objects.select_for_update().get(pk=instance.pk)
     refusal = selectors.carrier_delete_refusal(carrier)
     if refusal:
@@ -249,3 +255,120 @@ def gateway_resolve(*, gateway_id: int) -> Gateway | None:
 def gateway_queue_due_resolutions(*, older_than_seconds: int) -> int:
     """Queue a re-resolution of every host/SRV gateway not looked up for a while; returns how many."""
     return peers.queue_due_resolutions(Gateway, resolve_gateway_task, older_than_seconds=older_than_seconds)
+
+
+# Payments to and from a carrier (Management > Carrier > Payments).
+
+
+def _payment_amount_error(value) -> str:
+    """Why `value` is not a payment amount, or "" when it is one."""
+    try:
+        amount = Decimal(str(value).strip()) if value not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        return "Enter an amount, e.g. 1250.00."
+    if amount <= 0:
+        return "The amount must be greater than zero."
+    if amount.as_tuple().exponent < -AMOUNT_PLACES:
+        return f"Use at most {AMOUNT_PLACES} decimal places."
+    if amount >= Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES):
+        return "This amount is too large."
+    return ""
+
+
+def _payment_already_saved(carrier: Carrier, key: uuid.UUID) -> CarrierPayment | None:
+    payment = CarrierPayment.objects.filter(idempotency_key=key).first()
+    if payment is None:
+        return None
+    if payment.carrier_id != carrier.pk:
+        raise ValidationError("This form was already used for another carrier; open it again.")
+    payment.already_saved = True  # not stored: tells the view to say so instead of "saved"
+    return payment
+
+
+def _payment_values(*, direction, amount, paid_on, reference, description) -> dict:
+    """The cleaned fields, or a ValidationError naming every bad one."""
+    errors = {}
+    if amount_error := _payment_amount_error(amount):
+        errors["amount"] = amount_error
+    if direction not in CarrierPaymentDirection.values:
+        errors["direction"] = "Choose Paid to Carrier or Received from Carrier."
+    if not isinstance(paid_on, datetime.date):
+        errors["paid_on"] = "Enter the date of the payment."
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = "The date cannot be in the future."
+    reference, description = (reference or "").strip(), (description or "").strip()
+    if len(reference) > CarrierPayment._meta.get_field("reference").max_length:
+        errors["reference"] = "Use at most 100 characters."
+    if len(description) > CarrierPayment._meta.get_field("description").max_length:
+        errors["description"] = "Use at most 255 characters."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "direction": direction,
+        "amount": Decimal(str(amount).strip()),
+        "paid_on": paid_on,
+        "reference": reference,
+        "description": description,
+    }
+
+
+@transaction.atomic
+def carrier_payment_create(
+    *,
+    actor: User,
+    carrier: Carrier,
+    direction: str,
+    amount: Decimal | str,
+    paid_on: datetime.date,
+    reference: str = "",
+    description: str = "",
+    idempotency_key: uuid.UUID | None = None,
+) -> CarrierPayment:
+    """Record money paid to (or received from) `carrier`, in its currency. With an idempotency key,
+    the same key again returns the first payment, even when both requests arrive together."""
+    if idempotency_key is not None and (existing := _payment_already_saved(carrier, idempotency_key)):
+        return existing
+    values = _payment_values(
+        direction=direction, amount=amount, paid_on=paid_on, reference=reference, description=description
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
+            payment = CarrierPayment.objects.create(
+                carrier=carrier,
+                currency=carrier.currency,
+                actor=actor if isinstance(actor, User) else None,
+                idempotency_key=idempotency_key,
+                **values,
+            )
+    except IntegrityError:
+        existing = _payment_already_saved(carrier, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    audit.record(
+        actor=actor, action=AuditAction.CARRIER_PAYMENT_CREATE, obj=payment, after=audit.snapshot(payment)
+    )
+    return payment
+
+
+@transaction.atomic
+def carrier_payment_void(*, actor: User, instance: CarrierPayment, reason: str) -> CarrierPayment:
+    """Void a payment entered by mistake: it stays in the history, out of the balance."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the payment is void."})
+    payment = CarrierPayment.objects.select_for_update().get(pk=instance.pk)
+    if payment.voided_at is not None:
+        raise ValidationError("This payment is already void.")
+    CarrierPayment.objects.filter(pk=payment.pk).update(voided_at=timezone.now(), void_reason=reason[:255])
+    payment.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CARRIER_PAYMENT_VOID,
+        obj=payment,
+        before={"voided_at": None},
+        after=audit.snapshot(payment, ["voided_at", "void_reason"]),
+    )
+    return payment

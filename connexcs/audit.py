@@ -1,6 +1,7 @@
 """Audit helper every service calls after a write."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,31 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return json.loads(json.dumps(data, cls=_AuditEncoder))
 
 
+@dataclass(frozen=True)
+class Named:
+    """An actor who has no row yet (someone confirming a sign-up): recorded by this label alone."""
+
+    audit_label: str
+
+
+def _actor_fields(actor) -> dict[str, Any]:
+    """A panel user goes in `actor`; an actor naming itself by `audit_label` (a portal user) is kept
+    as that label, with a generic reference to its row (`audit_ref`) if it has one; nobody is "system"."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return {"actor": actor, "actor_repr": str(actor)[:255]}
+    label = getattr(actor, "audit_label", "")
+    if not label:
+        return {"actor_repr": "system"}
+    ref = getattr(actor, "audit_ref", actor)  # e.g. a portal user's Contact, which the panel shows
+    if not isinstance(ref, models.Model):
+        return {"actor_repr": label[:255]}
+    return {
+        "actor_repr": label[:255],
+        "actor_content_type": ContentType.objects.get_for_model(ref),
+        "actor_object_id": str(ref.pk),
+    }
+
+
 def record(
     *,
     actor,
@@ -49,10 +75,8 @@ def record(
 ) -> AuditEvent:
     if not isinstance(action, AuditAction):
         raise TypeError(f"audit action must be an AuditAction, not {action!r}")
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_repr=str(actor) if authenticated else "system",
+        **_actor_fields(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",

@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     CLOUD_PROVIDER_DELETE = "cloud_provider.delete", "Cloud provider: delete"
     CLUSTER_CREATE = "cluster.create", "Cluster: create"
     CARRIER_DELETE = "carrier.delete", "Carrier: delete"
+    CARRIER_PAYMENT_CREATE = "carrier_payment.create", "Carrier payment: create"
+    CARRIER_PAYMENT_VOID = "carrier_payment.void", "Carrier payment: void"
     CARRIER_UPDATE = "carrier.update", "Carrier: update"
     CDR_INGEST = "cdr.ingest", "CDR: ingest (rated and charged)"
     CDR_PARTITIONS = "cdr.partitions", "CDR: monthly partitions created"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -13,6 +14,13 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_repr = models.CharField(max_length=255, blank=True)
+    # An actor who is not a panel user (a portal contact): which row, kept apart from `actor` because
+    # connexcs may not know the apps' models. The label in actor_repr outlives the row.
+    actor_content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_object_id = models.CharField(max_length=64, blank=True)
+    actor_object = GenericForeignKey("actor_content_type", "actor_object_id")
     action = models.CharField(max_length=100, db_index=True, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)

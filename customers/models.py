@@ -78,6 +78,9 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def get_absolute_url(self):
+        return reverse("customers:customer_contacts", kwargs={"pk": self.customer_id})
+
 
 class ResolvedAddressMixin(models.Model):
     """Where a host name or SRV record pointed when last looked up (filled by a task)."""

@@ -104,7 +104,7 @@ class PaymentStatusView(PaymentPage, TemplateView):
         if self.settle == "return":
             online = services.payment_return(online=online)
         elif self.settle == "cancel":
-            services.payment_cancel(online=online)
+            services.payment_cancel(online=online, actor=self.request.portal_user)
             online = selectors.customer_online_payment(
                 customer=self.request.portal_customer, reference=online.local_reference
             )

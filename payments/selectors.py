@@ -1,9 +1,27 @@
 """Reads for online payments, scoped for who asks."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from carriers.choices import CarrierPaymentDirection
+from carriers.models import Carrier, CarrierPayment
+from cdr.models import CarrierCost
+from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO
 from customers.models import Customer
 from portal.models import PortalDomain
 from portal.selectors import customer_portal, effective_features
@@ -11,6 +29,7 @@ from portal.selectors import customer_portal, effective_features
 from .choices import GatewayKind
 from .models import DEFAULT_MAXIMUM, DEFAULT_MINIMUM, BrandPaymentLimit, OnlinePayment, PaymentGateway
 
+DEC = DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
 BLOCK_FEATURE = {GatewayKind.PAYPAL: "block_paypal", GatewayKind.STRIPE: "block_stripe"}
 
 
@@ -64,3 +83,66 @@ def customer_online_payment(*, customer: Customer, reference) -> OnlinePayment |
         .filter(local_reference=reference, payment__customer=customer)
         .first()
     )
+
+
+# Carrier payments (Management > Carrier > Payments, and the carrier portal's Payments page).
+
+
+@dataclass(frozen=True)
+class CarrierBalance:
+    """Our credit with a carrier: paid to it, less received from it, less what its calls cost us.
+
+    Below zero, we owe the carrier. Voided payments count for nothing. Informational only: a
+    carrier's balance never stops a call (unlike a customer's).
+    """
+
+    sent: Decimal
+    received: Decimal
+    cost: Decimal
+    currency: str
+
+    @property
+    def balance(self) -> Decimal:
+        return self.sent - self.received - self.cost
+
+
+def carrier_balance(*, carrier: Carrier) -> CarrierBalance:
+    """Two aggregate queries however many payments and cost lines there are."""
+    totals = CarrierPayment.objects.filter(carrier=carrier, voided_at__isnull=True).aggregate(
+        sent=Sum("amount", filter=Q(direction=CarrierPaymentDirection.SENT), default=ZERO),
+        received=Sum("amount", filter=Q(direction=CarrierPaymentDirection.RECEIVED), default=ZERO),
+    )
+    cost = CarrierCost.objects.filter(carrier_id=carrier.pk, currency=carrier.currency).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
+    return CarrierBalance(totals["sent"], totals["received"], cost, carrier.currency)
+
+
+def carrier_balance_annotation() -> dict:
+    """`balance` for a Carrier queryset: carrier_balance() per row, as two correlated subqueries."""
+    signed = Case(
+        When(direction=CarrierPaymentDirection.SENT, then=F("amount")), default=-F("amount"), output_field=DEC
+    )
+    paid = (
+        CarrierPayment.objects.filter(carrier=OuterRef("pk"), voided_at__isnull=True)
+        .values("carrier")
+        .annotate(total=Sum(signed))
+        .values("total")
+    )
+    cost = (
+        CarrierCost.objects.filter(carrier_id=OuterRef("pk"), currency=OuterRef("currency"))
+        .values("carrier_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    zero = Value(ZERO, output_field=DEC)
+    return {
+        "balance": ExpressionWrapper(
+            Coalesce(Subquery(paid), zero) - Coalesce(Subquery(cost), zero), output_field=DEC
+        )
+    }
+
+
+def carrier_portal_payments(*, carrier: Carrier) -> QuerySet[CarrierPayment]:
+    """The carrier portal's history: the logged-in carrier's own payments that are not void."""
+    return CarrierPayment.objects.filter(carrier=carrier, voided_at__isnull=True).order_by("-paid_on", "-id")

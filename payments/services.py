@@ -39,11 +39,6 @@ class WebhookRefused(Exception):
     """A webhook we will not act on: bad signature, not an event, or the provider denies it (400)."""
 
 
-def _staff(actor) -> User | None:
-    """Portal contacts act too; only a staff User goes into the customers services' actor columns."""
-    return actor if isinstance(actor, User) else None
-
-
 # --- Gateways (My Account > API) -----------------------------------------------------------------
 
 
@@ -284,7 +279,7 @@ def payment_checkout_start(
     reference = uuid.uuid4()
     with transaction.atomic():
         payment = customer_services.payment_create(
-            actor=_staff(actor),
+            actor=actor,
             customer=customer,
             description=f"Online payment ({gateway.get_kind_display()})",
             amount=amount,
@@ -294,11 +289,10 @@ def payment_checkout_start(
             payment=payment, gateway=gateway, local_reference=reference, amount_minor=minor, currency=currency
         )
         audit.record(
-            actor=_staff(actor),
+            actor=actor,
             action=AuditAction.ONLINE_PAYMENT_START,
             obj=online,
             after={"amount": str(amount), "currency": currency, "gateway": gateway.name},
-            note=str(actor)[:255],
         )
     start = providers.stripe_checkout if gateway.kind == GatewayKind.STRIPE else providers.paypal_checkout
     try:
@@ -373,13 +367,13 @@ def payment_confirm(
     return "booked"
 
 
-def _fail(*, online: OnlinePayment, note: str) -> str:
+def _fail(*, online: OnlinePayment, note: str, actor=None) -> str:
     with transaction.atomic():
         online = _locked(OnlinePayment.objects.filter(pk=online.pk))
         if online.payment.status != PaymentStatus.PENDING:
             return f"already {online.payment.status}"
         _set_status(online, PaymentStatus.FAILED)
-        audit.record(actor=None, action=AuditAction.ONLINE_PAYMENT_FAIL, obj=online, note=note[:255])
+        audit.record(actor=actor, action=AuditAction.ONLINE_PAYMENT_FAIL, obj=online, note=note[:255])
     return "failed"
 
 
@@ -586,6 +580,6 @@ def payment_return(*, online: OnlinePayment) -> OnlinePayment:
     return OnlinePayment.objects.select_related("payment", "gateway").get(pk=online.pk)
 
 
-def payment_cancel(*, online: OnlinePayment) -> str:
-    """The customer left the provider's page without paying."""
-    return _fail(online=online, note="Cancelled on the provider's page.")
+def payment_cancel(*, online: OnlinePayment, actor=None) -> str:
+    """The customer (`actor`, a portal user) left the provider's page without paying."""
+    return _fail(online=online, note="Cancelled on the provider's page.", actor=actor)

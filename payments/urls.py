@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import carrier_views, views
 
 app_name = "payments"
 
@@ -18,4 +18,18 @@ urlpatterns = [
         name="limit_edit",
     ),
     path("accounts/my-account/payments/", views.OnlinePaymentListView.as_view(), name="payment_list"),
+    # Tabs of Management > Carrier (the carrier's own URLs are carriers/<pk>/...).
+    path(
+        "carriers/<int:pk>/payments/", carrier_views.CarrierPaymentListView.as_view(), name="carrier_payments"
+    ),
+    path(
+        "carriers/<int:carrier_pk>/payments/add/",
+        carrier_views.CarrierPaymentAddView.as_view(),
+        name="carrier_payment_add",
+    ),
+    path(
+        "carriers/<int:carrier_pk>/payments/<int:pk>/void/",
+        carrier_views.CarrierPaymentVoidView.as_view(),
+        name="carrier_payment_void",
+    ),
 ]

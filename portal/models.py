@@ -145,6 +145,23 @@ class PortalUser(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def get_absolute_url(self):
+        """The panel page listing this user: its contact's, or the carrier's Portal page."""
+        if self.contact_id:
+            return self.contact.get_absolute_url()
+        return reverse("portal:carrier_portal", kwargs={"pk": self.carrier_id})
+
+    @property
+    def audit_ref(self):
+        """The row the audit log links for this user: the customer's Contact, or this carrier user."""
+        return self.contact if self.contact_id else self
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names what this user changes: who, and for which tenant."""
+        tenant = f"customer: {self.contact.customer}" if self.contact_id else f"carrier: {self.carrier}"
+        return f"{self} ({tenant})"
+
     @property
     def is_carrier(self) -> bool:
         return self.carrier_id is not None

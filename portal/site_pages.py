@@ -310,7 +310,7 @@ class IPAuthAddView(_AuthWrite):
         if form.is_valid():
             try:
                 ip = customer_services.ipauth_create(
-                    actor=None, customer=request.portal_customer, **form.cleaned_data
+                    actor=request.portal_user, customer=request.portal_customer, **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -326,7 +326,7 @@ class IPAuthDeleteView(_AuthWrite):
         ip = site_selectors.ip_auth(customer=request.portal_customer, pk=kwargs["pk"])
         if ip is None:
             raise Http404("No such IP authentication.")
-        customer_services.ipauth_delete(actor=None, instance=ip)
+        customer_services.ipauth_delete(actor=request.portal_user, instance=ip)
         return self.done(f"IP authentication {ip} deleted.")
 
 
@@ -338,7 +338,7 @@ class SIPUserAddView(_AuthWrite):
         if form.is_valid():
             try:
                 user = customer_services.sipuser_create(
-                    actor=None, customer=request.portal_customer, **form.cleaned_data
+                    actor=request.portal_user, customer=request.portal_customer, **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -354,7 +354,7 @@ class SIPUserDeleteView(_AuthWrite):
         user = site_selectors.sip_user(customer=request.portal_customer, pk=kwargs["pk"])
         if user is None:
             raise Http404("No such SIP user.")
-        customer_services.sipuser_delete(actor=None, instance=user)
+        customer_services.sipuser_delete(actor=request.portal_user, instance=user)
         return self.done(f"SIP user {user} deleted.")
 
 
@@ -406,7 +406,9 @@ class RouteEditView(PortalPage):
         form = RouteForm(request.POST)
         if form.is_valid():
             try:
-                routing_services.ingress_route_update(actor=None, instance=route, **form.cleaned_data)
+                routing_services.ingress_route_update(
+                    actor=request.portal_user, instance=route, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -60,6 +60,7 @@ pages = [
         site_pages.CarrierRateCardDownloadView.as_view(),
         name="carrier_rate_card_download",
     ),
+    path("carrier/payments/", include("payments.carrier_portal_urls")),
     path("make-payment/", include("payments.portal_urls")),
     path("packages/", include("packages.portal_urls")),
     path("brand.css", site_views.brand_css, name="brand_css"),

@@ -184,7 +184,7 @@ def portal_user_set_password(*, user: PortalUser, password: str) -> PortalUser:
     _check_password(user, password)
     user.password = make_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=None, action=AuditAction.PORTAL_USER_PASSWORD_SET, obj=user, note=f"by {user.email}")
+    audit.record(actor=user, action=AuditAction.PORTAL_USER_PASSWORD_SET, obj=user, note=f"by {user.email}")
     return user
 
 
@@ -221,13 +221,13 @@ def portal_user_profile_update(*, user: PortalUser, name: str, phone: str = "") 
         Contact.objects.filter(pk=user.contact_id).update(name=name, phone=phone)
     user.name = name
     user.save(update_fields=["name"])
-    audit.record(actor=None, action=AuditAction.PORTAL_USER_PROFILE_UPDATE, obj=user, note=f"by {user.email}")
+    audit.record(actor=user, action=AuditAction.PORTAL_USER_PROFILE_UPDATE, obj=user, note=f"by {user.email}")
     return user
 
 
 def logged_in(*, user: PortalUser, ip_address: str) -> None:
     audit.record(
-        actor=None, action=AuditAction.PORTAL_USER_LOGIN, obj=user, note=f"{user.email} from {ip_address}"
+        actor=user, action=AuditAction.PORTAL_USER_LOGIN, obj=user, note=f"{user.email} from {ip_address}"
     )
 
 
@@ -267,7 +267,7 @@ def portal_two_factor_confirm(*, user: PortalUser, code: str) -> None:
             {"code": "That code does not match. Check the time on your phone and try again."}
         )
     PortalUser.objects.filter(pk=user.pk).update(totp_confirmed_at=timezone.now())
-    audit.record(actor=None, action=AuditAction.PORTAL_USER_TWO_FACTOR, obj=user, note="enabled")
+    audit.record(actor=user, action=AuditAction.PORTAL_USER_TWO_FACTOR, obj=user, note="enabled")
 
 
 @transaction.atomic
@@ -277,7 +277,7 @@ def portal_two_factor_disable(*, user: PortalUser, password: str) -> None:
     if not check_password(password, user.password):
         raise ValidationError({"password": "Your password is not right."})
     PortalUser.objects.filter(pk=user.pk).update(totp_secret="", totp_confirmed_at=None, totp_last_step=None)
-    audit.record(actor=None, action=AuditAction.PORTAL_USER_TWO_FACTOR, obj=user, note="disabled")
+    audit.record(actor=user, action=AuditAction.PORTAL_USER_TWO_FACTOR, obj=user, note="disabled")
 
 
 def portal_two_factor_verify(*, user: PortalUser, code: str) -> bool:
@@ -349,8 +349,10 @@ def signup_verify(*, brand: PortalDomain, token: str) -> PortalUser:
     if Customer.objects.filter(name__iexact=data["c"]).exists():
         raise ValidationError("This sign-up was already confirmed: log in.")
     try:
+        # Nobody logs in as this person yet: the audit names them as the sign-up did.
+        person = audit.Named(f"{data['n']} <{data['e']}> (sign-up: {data['c']})")
         customer = customer_signup(
-            actor=None,
+            actor=person,
             domain=brand,
             name=data["c"],
             currency=data["cur"],
@@ -363,5 +365,5 @@ def signup_verify(*, brand: PortalDomain, token: str) -> PortalUser:
         )
     except IntegrityError as exc:  # the same link confirmed twice at the same moment
         raise ValidationError("This sign-up was already confirmed: log in.") from exc
-    audit.record(actor=None, action=AuditAction.PORTAL_USER_SIGNUP, obj=user, after=_snapshot(user))
+    audit.record(actor=user, action=AuditAction.PORTAL_USER_SIGNUP, obj=user, after=_snapshot(user))
     return user

@@ -21,6 +21,7 @@ PAGES = {
     "cdr:customer_balance_history": ("customer", 25, "table"),
     "cdr:breakout": (None, 50, "table"),
     "carriers:carrier_list": (None, 25, "table"),
+    "payments:carrier_payments": ("carrier", 25, "table"),
     "ratecards:index": (None, 25, "provider_table"),
     "ratecards:carrier_cards": ("carrier", 25, "table"),
     "ratecards:provider_detail": ("provider", 50, "table"),

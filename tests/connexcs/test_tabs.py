@@ -47,6 +47,7 @@ def test_carrier_tabs():
         "Main",
         "Authentication",
         "Rate Cards",
+        "Payments",
         "CDR",
         "Portal",
     ]

@@ -36,6 +36,18 @@ def page(browser, live_server, settings):
     context.close()
 
 
+@pytest.fixture
+def portal(browser, live_server, settings):
+    """A browser that resolves the brands' domains to the live server; links in mail carry its port."""
+    port = live_server.url.rsplit(":", 1)[1]
+    settings.PORTAL_LINK_PORT = port
+    launched = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*ARGS, "--host-resolver-rules=MAP *.brand.test 127.0.0.1"]
+    )
+    yield launched, port
+    launched.close()
+
+
 def log_in(page, email, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from customers import services as customer_services
 from customers.models import Contact
 from portal.models import CustomerPortal
-from tests.e2e.conftest import ARGS, CHROMIUM, log_in
+from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, AdminFactory, CustomerFactory
 from tests.portal.factories import VerifiedDomainFactory, portal_carrier
 from tests.portal.world import provider_card
@@ -21,18 +21,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/portal2_shots")
 HOST = "acme.brand.test"
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture
-def portal(browser, live_server, settings):
-    """A browser that resolves the brands' domains to the live server; links in mail carry its port."""
-    port = live_server.url.rsplit(":", 1)[1]
-    settings.PORTAL_LINK_PORT = port
-    launched = browser.browser_type.launch(
-        executable_path=CHROMIUM, args=[*ARGS, "--host-resolver-rules=MAP *.brand.test 127.0.0.1"]
-    )
-    yield launched, port
-    launched.close()
 
 
 def new_page(launched, width):

@@ -125,6 +125,7 @@ def test_customer_pages_are_404_for_a_carrier_and_back(client, tenants):
     portal_login(client, a.user)
     assert client.get(f"/carrier/rate-cards/{x.card.pk}/", HTTP_HOST=HOST).status_code == 404
     assert client.get("/carrier/rate-cards/", HTTP_HOST=HOST).status_code == 404
+    assert client.get("/carrier/payments/", HTTP_HOST=HOST).status_code == 404
     carrier_client = type(client)()
     portal_login(carrier_client, x.user)
     for path in ("/dashboard/", "/rate-cards/", "/payments/", "/routes/", "/authentication/"):
@@ -214,6 +215,7 @@ def test_carrier_portal_hidden_is_404_and_refuses_log_in(client, tenants):
     brand.features = {**brand.features, "carrier_portal": False}
     brand.save()
     assert client.get("/carrier/rate-cards/", HTTP_HOST=HOST).status_code == 404
+    assert client.get("/carrier/payments/", HTTP_HOST=HOST).status_code == 404
     fresh = type(client)()
     refused = fresh.post("/", {"email": x.user.email, "password": "Portal-pass-2026!"}, HTTP_HOST=HOST)
     assert refused.status_code == 200 and "do not match" in refused.content.decode()

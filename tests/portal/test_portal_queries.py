@@ -1,9 +1,12 @@
 """Portal pages cost the same number of queries whatever the amount of data behind them."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from carriers import services as carrier_services
 from customers import services as customer_services
 from tests.portal.factories import portal_login
 from tests.portal.world import HOST, provider_card, world
@@ -53,10 +56,22 @@ def test_customer_pages_query_counts_do_not_grow(client, admin_user):
 def test_carrier_pages_query_counts_do_not_grow(client, admin_user):
     _brand, _a, _b, x, _y = world(admin_user)
     portal_login(client, x.user)
-    pages = ["/carrier/rate-cards/", f"/carrier/rate-cards/{x.card.pk}/", "/carrier/traffic/"]
+    pages = [
+        "/carrier/rate-cards/",
+        f"/carrier/rate-cards/{x.card.pk}/",
+        "/carrier/traffic/",
+        "/carrier/payments/",
+    ]
     before = {p: count(client, p) for p in pages}
     for i in range(5):
         provider_card(x.carrier, rows=100, name=f"More {i}")
+        carrier_services.carrier_payment_create(
+            actor=None,
+            carrier=x.carrier,
+            direction="sent",
+            amount="10",
+            paid_on=datetime.date(2026, 1, i + 1),
+        )
     after = {p: count(client, p) for p in pages}
     assert after == before
 
