@@ -18,6 +18,8 @@ from tests.factories import PASSWORD, AdminFactory
 from tests.portal.factories import PASSWORD as PORTAL_PASSWORD
 from tests.portal.factories import VerifiedDomainFactory, portal_carrier
 
+SHOTS = Path("/tmp/connexcs-screenshots")  # looked at by a person, not kept
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -45,6 +47,8 @@ def test_add_a_carrier_payment_then_void_it(page):
     expect(page.get_by_text("Payment saved.")).to_be_visible()
     expect(balance).to_have_text("1,500.50 EUR")
     expect(page.get_by_role("cell", name="WIRE-0042")).to_be_visible()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "carrier_payments_tab.png"), full_page=True)
 
     payment = CarrierPayment.objects.get()
     page.get_by_label(f"Reason to void payment {payment.pk}").fill("Bank returned it")
@@ -89,6 +93,8 @@ def test_a_carrier_contact_sees_its_payments_and_downloads_them(portal):
         expect(tab.get_by_role("cell", name="January", exact=True)).to_be_visible()
         expect(tab.get_by_text("agreed by phone")).to_have_count(0)
         assert tab.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+        SHOTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"carrier_portal_payments_{width}.png"), full_page=True)
         with tab.expect_download() as download:
             tab.get_by_role("link", name="Download CSV").click()
         text = Path(download.value.path()).read_text()
