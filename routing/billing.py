@@ -15,6 +15,7 @@ The reference's rules (billing-basics.md):
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from connexcs.money import AMOUNT_PLACES, Rounding, round_to
 
@@ -34,7 +35,8 @@ def round_duration(seconds: Decimal | int | float, method: str = Rounding.UP) ->
     value = Decimal(str(seconds)) if isinstance(seconds, float) else Decimal(seconds)
     if value < 0:
         raise ValueError("duration must not be negative")
-    return int(value.to_integral_value(rounding=_DURATION_ROUNDING[Rounding(method)]))
+    mode = _DURATION_ROUNDING.get(method) or _DURATION_ROUNDING[Rounding(method)]  # str keys match
+    return int(value.to_integral_value(rounding=mode))
 
 
 def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: bool = True) -> int:
@@ -92,7 +94,12 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
     if answered_seconds is None:
         return 0, 0, ZERO
     seconds = round_duration(answered_seconds, tariff.duration_rounding)
-    billed, amount = charge(
+    return (seconds, *_billed(tariff, seconds))
+
+
+@lru_cache(maxsize=1 << 16)  # CDR ingest rates millions of calls over few (tariff, seconds) pairs
+def _billed(tariff: Tariff, seconds: int) -> tuple[int, Decimal]:
+    return charge(
         duration=seconds,
         rate=tariff.rate,
         mcd=tariff.mcd,
@@ -101,7 +108,6 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
         precision=min(tariff.precision, AMOUNT_PLACES),
         rounding=tariff.rounding,
     )
-    return seconds, billed, amount
 
 
 def max_duration(
