@@ -150,8 +150,9 @@ def _drop_known() -> set[str]:
     Returns those call ids (replays: stored and charged before)."""
     with connection.cursor() as cursor:
         cursor.execute(
+            # Sorted: batches replaying the same ids in other orders wait on each other, never deadlock.
             f"WITH new AS (INSERT INTO cdr_cdrcallid (call_id, start) SELECT call_id, start FROM {STAGE} "  # noqa: S608
-            "ON CONFLICT (call_id) DO NOTHING RETURNING call_id) "
+            "ORDER BY call_id ON CONFLICT (call_id) DO NOTHING RETURNING call_id) "
             f"DELETE FROM {STAGE} WHERE call_id NOT IN (SELECT call_id FROM new) RETURNING call_id"
         )
         return {row[0] for row in cursor.fetchall()}

@@ -277,3 +277,13 @@ def test_the_cards_duration_rounding_applies_before_billing(post, world, method,
     assert post(cdr(world, "r", talk=61, duration="60.5")).status_code == 201
     row = Cdr.objects.get(call_id="r")
     assert (row.duration, row.billed_seconds) == (seconds, billed)
+
+
+def test_the_callers_number_is_kept_and_checked(post, world):
+    assert post(cdr(world, "with-cli", cli="+442071230000")).status_code == 201
+    assert Cdr.objects.get(call_id="with-cli").cli == "+442071230000"
+    assert post(cdr(world, "no-cli")).status_code == 201 and Cdr.objects.get(call_id="no-cli").cli == ""
+    for bad in ("1" * 65, "alice <sip:x>", 442071230000):
+        answer = post(cdr(world, "bad-cli", cli=bad))
+        assert answer.status_code == 400 and answer.json()["field"] == "cli", bad
+    assert not Cdr.objects.filter(call_id="bad-cli").exists()
