@@ -296,7 +296,7 @@ def main():
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> %s", [mine]
             )
             backends = [row[0] for row in cursor.fetchall()]
-        cpu_before = cpu_seconds(workers + backends)
+        cpu_before = cpu_seconds(workers), cpu_seconds(backends)
         started = time.perf_counter()
         send_all(
             port,
@@ -306,7 +306,8 @@ def main():
             args.clients,
         )
         ours = time.perf_counter() - started
-        server_cpu = cpu_seconds(workers + backends) - cpu_before
+        python_cpu = cpu_seconds(workers) - cpu_before[0]
+        database_cpu = cpu_seconds(backends) - cpu_before[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -335,7 +336,9 @@ def main():
                 "workers": 2,
                 "seconds": round(ours, 2),
                 "cdrs_per_s": round(created / ours),
-                "server_cpu_us_per_cdr": round(server_cpu / created * 1e6, 1),
+                "server_cpu_us_per_cdr": round((python_cpu + database_cpu) / created * 1e6, 1),
+                "workers_cpu_us_per_cdr": round(python_cpu / created * 1e6, 1),
+                "postgres_cpu_us_per_cdr": round(database_cpu / created * 1e6, 1),
                 "baseline_copy_s": round(baseline, 2),
                 "baseline_cdrs_per_s": round(created / baseline),
                 "ratio": round(ours / baseline, 2),

@@ -30,7 +30,7 @@ MAX_CALL = timedelta(days=2)
 NUMBER_RE = re.compile(r"^[0-9]{1,40}$")
 EPOCH_RE = re.compile(r"^[0-9]{9,11}(\.[0-9]{1,6})?$")
 # The caller's number as SIP carries it: a user part (RFC 3261 unreserved, escapes, user-unreserved).
-CLI_RE = re.compile(r"^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]{1,64}$")
+CLI_RE = re.compile(r"^[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]{1,64}$")
 ZERO = Decimal(0)
 MAX_RATE = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 ONE_US = timedelta(microseconds=1)
