@@ -41,7 +41,8 @@ def round_duration(seconds: Decimal | int | float, method: str = Rounding.UP) ->
 
 def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: bool = True) -> int:
     """Seconds billed for a call of `duration` whole (or measured) seconds on MCD/Pulse billing."""
-    duration = Decimal(duration)
+    if not isinstance(duration, int):  # whole seconds (the usual case) stay in int arithmetic
+        duration = Decimal(duration)
     if duration < 0:
         raise ValueError("duration must not be negative")
     if mcd < 0 or pulse < 1:
@@ -50,6 +51,8 @@ def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: b
         return 0
     if duration <= mcd:
         return mcd
+    if isinstance(duration, int):
+        return mcd + -(-(duration - mcd) // pulse) * pulse  # ceil, exactly, in ints
     return mcd + math.ceil((duration - mcd) / pulse) * pulse
 
 
