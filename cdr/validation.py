@@ -4,7 +4,7 @@ The shape of every item (types, lengths, ranges, required fields) is checked by 
 whole batch in one call; only when that fails are the items converted one by one, so each bad item
 gets its own error naming its field. What needs the routing snapshot (the customer, the route, the
 card's prefix and rate), the times and the money are checked here in Python, with the card's tariff
-and each (tariff, whole seconds) charge computed once per snapshot (see routing.billing.rate_call).
+and each (tariff, whole seconds) charge computed once (routing.billing.rate_seconds).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from connexcs.money import RATE_DIGITS, RATE_PLACES
-from routing.billing import Tariff, rate_call
+from routing.billing import Tariff, rate_seconds, round_duration
 from routing.engine import Snapshot
 
 MAX_AGE = timedelta(days=366)  # an older CDR is refused: its month's partition may be archived
@@ -292,12 +292,16 @@ def validate(snap: Snapshot, index: int, raw, now: datetime) -> Call:
     return check(snap, index, item, now)
 
 
-def check(snap: Snapshot, index: int, item: Item, now: datetime) -> Call:
-    """An item of the right shape checked against the snapshot and rated."""
-    for name in _TEXTS:
-        value = getattr(item, name)
-        if value and "\x00" in value:
-            raise ItemError(name, "Must not contain NUL characters.")
+def check(snap: Snapshot, index: int, item: Item, now: datetime, window: tuple | None = None) -> Call:
+    """An item of the right shape checked against the snapshot and rated; `window` is
+    (earliest, latest) start, from `now` when not given."""
+    texts = (
+        f"{item.call_id}{item.number}{item.prefix}{item.carrier_prefix}{item.gateway}{item.sip_reason}"
+        f"{item.sip_user}{item.cli}"
+    )
+    if "\x00" in texts:  # one test for all the text fields; which one, only when one has it
+        name = next(name for name in _TEXTS if "\x00" in (getattr(item, name) or ""))
+        raise ItemError(name, "Must not contain NUL characters.")
     if not item.call_id:
         raise ItemError("call_id", "This field is required.")
     customer = snap.customers.get(item.customer_id)
@@ -331,7 +335,8 @@ def check(snap: Snapshot, index: int, item: Item, now: datetime) -> Call:
     if carrier_id is not None and carrier_id not in snap.carriers:
         raise ItemError("carrier_id", f"No carrier {carrier_id}.")
     start = _time(item.start, "start", required=True)
-    if start < now - MAX_AGE or start > now + MAX_AHEAD:
+    earliest, latest = window or (now - MAX_AGE, now + MAX_AHEAD)
+    if start < earliest or start > latest:
         raise ItemError("start", "Not within the last year (or more than an hour ahead).")
     end = _time(item.end, "end", required=True)
     if end < start:
@@ -380,10 +385,12 @@ def check(snap: Snapshot, index: int, item: Item, now: datetime) -> Call:
         cli=cli,
         sell=sell,
     )
-    call.duration, call.billed_seconds, call.charge = rate_call(sell, answered_seconds=answered)
-    if carrier_id is not None:
-        buy = _buy_tariff(snap, card, carrier_rate, carrier_connect, billing)
-        _, call.carrier_billed_seconds, call.cost = rate_call(buy, answered_seconds=answered)
+    if answered is not None:  # as routing.billing.rate_call, with the rounding of seconds done once
+        seconds = call.duration = round_duration(answered, card.duration_rounding)
+        call.billed_seconds, call.charge = rate_seconds(sell, seconds)
+        if carrier_id is not None:
+            buy = _buy_tariff(snap, card, carrier_rate, carrier_connect, billing)
+            call.carrier_billed_seconds, call.cost = rate_seconds(buy, seconds)
     return call
 
 

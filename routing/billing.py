@@ -97,11 +97,12 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
     if answered_seconds is None:
         return 0, 0, ZERO
     seconds = round_duration(answered_seconds, tariff.duration_rounding)
-    return (seconds, *_billed(tariff, seconds))
+    return (seconds, *rate_seconds(tariff, seconds))
 
 
 @lru_cache(maxsize=1 << 16)  # CDR ingest rates millions of calls over few (tariff, seconds) pairs
-def _billed(tariff: Tariff, seconds: int) -> tuple[int, Decimal]:
+def rate_seconds(tariff: Tariff, seconds: int) -> tuple[int, Decimal]:
+    """(billed seconds, amount) of an answered call of `seconds` whole seconds (see rate_call)."""
     return charge(
         duration=seconds,
         rate=tariff.rate,
