@@ -99,6 +99,17 @@ def test_after_a_call_the_cdr_is_there_and_the_balance_dropped_by_exactly_the_ch
     assert (customer_balance(world.customer), money()) == state
 
 
+def test_the_cli_is_the_asserted_identity_when_the_callers_network_gives_one(switch, world):
+    path = sip.scenario("uac_call_pai", world.workdir, hold=200)
+
+    result = sip.run_uac(path, NUMBER, switch.port, world.workdir)
+
+    assert result.ok, result.messages + switch.log_text()
+    cdr = wait_for(lambda: Cdr.objects.filter(customer_id=world.customer.pk).first(), timeout=10)
+    assert cdr is not None, switch.log_text()
+    assert cdr.cli == "+442071230000" and cdr.charge > 0
+
+
 @pytest.mark.parametrize("carrier_answers", [{"cheap": "uas_refuse", "dear": "uas_refuse"}])
 def test_a_failed_call_leaves_a_cdr_that_costs_nothing(switch, world):
     before = customer_balance(world.customer)
