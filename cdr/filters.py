@@ -68,6 +68,9 @@ class CdrSearchForm(ScopedChoices, DateRangeForm):
     number = forms.CharField(
         label="Number Prefix", required=False, max_length=20, validators=[_digits], help_text="Dialled digits"
     )
+    cli = forms.CharField(
+        label="CLI Prefix", required=False, max_length=64, help_text="The caller's number, as it starts"
+    )
     sip_code = forms.IntegerField(label="SIP Code", required=False, min_value=100, max_value=699)
     answered = forms.BooleanField(label="Connected Only", required=False)
 
@@ -78,6 +81,7 @@ class CdrSearchForm(ScopedChoices, DateRangeForm):
             "start": start,
             "end": end,
             "number_prefix": data.get("number") or "",
+            "cli_prefix": data.get("cli") or "",
             "sip_code": data.get("sip_code"),
             "answered_only": bool(data.get("answered")),
         }

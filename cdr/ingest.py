@@ -20,45 +20,28 @@ change without touching its callers.
 from __future__ import annotations
 
 import io
-import ipaddress
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from datetime import UTC, date, datetime
 
-import orjson
+import msgspec
 from django.db import connection, transaction
 
 from connexcs import hooks, versioning
 from connexcs.audit import record
 from connexcs.choices import AuditAction
-from connexcs.money import AMOUNT_PLACES, RATE_DIGITS, RATE_PLACES, round_to
+from connexcs.money import AMOUNT_PLACES, round_to
 from customers.choices import LedgerKind
 from customers.models import LedgerEntry
-from routing.billing import SIXTY, Tariff, rate_call
+from routing.billing import SIXTY
 from routing.engine import Snapshot, engine
 
 from .models import CarrierCost
+from .validation import Call, validate_batch
 
 BALANCES = "balances"  # the version routing processes watch to reload balances
-MAX_AGE = timedelta(days=366)  # an older CDR is refused: its month's partition may be archived
-MAX_AHEAD = timedelta(hours=1)  # clocks drift, but not by hours
-MAX_CALL = timedelta(days=2)
-NUMBER_RE = re.compile(r"^[0-9]{1,40}$")
-EPOCH_RE = re.compile(r"^[0-9]{9,11}(\.[0-9]{1,6})?$")
-ZERO = Decimal(0)
-MAX_RATE = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
-
 CREATED, DUPLICATE, INVALID = 201, 409, 400
 
 _known_months: set[date] = set()  # partitions this process has made sure of
-
-
-class ItemError(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 @dataclass
@@ -92,288 +75,16 @@ class IngestResult:
         return sum(1 for o in self.outcomes if o.status == INVALID)
 
 
-@dataclass(slots=True)
-class Call:
-    """A validated, rated CDR, ready to be written."""
-
-    index: int
-    call_id: str
-    start: datetime
-    answer: datetime | None
-    end: datetime
-    customer_id: int
-    route_id: int
-    carrier_id: int | None
-    gateway: str
-    tried: list
-    number: str
-    prefix: str
-    destination: str
-    currency: str
-    rate: Decimal
-    connect_cost: Decimal
-    mcd: int
-    pulse: int
-    carrier_prefix: str
-    carrier_rate: Decimal
-    carrier_connect_cost: Decimal
-    carrier_mcd: int
-    carrier_pulse: int
-    sip_code: int
-    sip_reason: str
-    source_ip: str | None
-    sip_user: str
-    duration: int = 0
-    billed_seconds: int = 0
-    charge: Decimal = ZERO
-    carrier_billed_seconds: int = 0
-    cost: Decimal = ZERO
-    sell: Tariff | None = None  # kept to re-rate the seconds free minutes do not cover
-    free_seconds: int = 0
-
-
-# --- validation ------------------------------------------------------------------------------------
-
-
-def _text(item: dict, key: str, *, max_length: int, required: bool = False) -> str:
-    value = item.get(key)
-    if value is None or value == "":
-        if required:
-            raise ItemError(key, "This field is required.")
-        return ""
-    if not isinstance(value, str) or len(value) > max_length:
-        raise ItemError(key, f"Text of at most {max_length} characters.")
-    if "\x00" in value:
-        raise ItemError(key, "Must not contain NUL characters.")
-    return value
-
-
-def _int(item: dict, key: str, *, low: int, high: int, required: bool = False, default=None):
-    value = item.get(key)
-    if value is None:
-        if required:
-            raise ItemError(key, "This field is required.")
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ItemError(key, f"A whole number from {low} to {high}.")
-    return value
-
-
-def _decimal(item: dict, key: str, *, required: bool = False, default: Decimal = ZERO) -> Decimal:
-    value = item.get(key)
-    if value is None or value == "":
-        if required:
-            raise ItemError(key, "This field is required.")
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        # Floats lose digits of a price: money travels as a decimal string.
-        raise ItemError(key, 'A decimal number as a JSON string, e.g. "0.0125".')
-    try:
-        amount = Decimal(value)
-    except InvalidOperation as exc:
-        raise ItemError(key, 'A decimal number, e.g. "0.0125".') from exc
-    if not amount.is_finite() or amount < 0 or amount >= MAX_RATE:
-        raise ItemError(key, "Must be zero or more (and a sane amount).")
-    if amount.as_tuple().exponent < -RATE_PLACES:
-        raise ItemError(key, f"At most {RATE_PLACES} decimal places.")
-    return amount
-
-
-def _time(item: dict, key: str, *, required: bool) -> datetime | None:
-    value = item.get(key)
-    if value is None or value == "" or value == 0:
-        if required:
-            raise ItemError(key, "This field is required.")
-        return None
-    if isinstance(value, bool):
-        raise ItemError(key, "An ISO 8601 time with a zone, or Unix seconds.")
-    if isinstance(value, int | float):
-        try:
-            return datetime.fromtimestamp(value, UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise ItemError(key, "Unix seconds out of range.") from exc
-    if not isinstance(value, str) or len(value) > 40:
-        raise ItemError(key, "An ISO 8601 time with a zone, or Unix seconds.")
-    if EPOCH_RE.match(value):  # Kamailio's $TV(Sn): "seconds.microseconds" as text
-        return _time({key: float(value)}, key, required=required)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ItemError(key, "An ISO 8601 time with a zone, e.g. 2026-11-23T12:00:00Z.") from exc
-    if moment.tzinfo is None:
-        raise ItemError(key, "Give the time zone (e.g. a trailing Z for UTC).")
-    return moment.astimezone(UTC)
-
-
-def _tried(item: dict) -> list:
-    value = item.get("tried")
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > 50:
-        raise ItemError("tried", "A list of at most 50 attempts.")
-    out = []
-    for attempt in value:
-        if not isinstance(attempt, dict):
-            raise ItemError("tried", "Each attempt is an object {carrier_id, gateway, code}.")
-        carrier_id, gateway, code = attempt.get("carrier_id"), attempt.get("gateway", ""), attempt.get("code")
-        if carrier_id is not None and (isinstance(carrier_id, bool) or not isinstance(carrier_id, int)):
-            raise ItemError("tried", "carrier_id of an attempt is a whole number.")
-        if not isinstance(gateway, str) or len(gateway) > 300:
-            raise ItemError("tried", "gateway of an attempt is text of at most 300 characters.")
-        if code is not None and (
-            isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 699
-        ):
-            raise ItemError("tried", "code of an attempt is a SIP code from 100 to 699.")
-        out.append({"carrier_id": carrier_id, "gateway": gateway, "code": code})
-    return out
-
-
-@lru_cache(maxsize=4096)  # calls come from a small set of addresses
-def _address(value: str) -> str:
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError as exc:
-        raise ItemError("source_ip", f"{value[:50]!r} is not an IP address.") from exc
-
-
-def _ip(item: dict) -> str | None:
-    value = item.get("source_ip")
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ItemError("source_ip", "An IP address as a JSON string.")
-    return _address(value)
-
-
-def validate(snap: Snapshot, index: int, item, now: datetime) -> Call:
-    """One item checked against the snapshot and rated; ItemError names the first bad field."""
-    if not isinstance(item, dict):
-        raise ItemError("body", "Each CDR is a JSON object.")
-    call_id = _text(item, "call_id", max_length=255, required=True)
-    customer_id = _int(item, "customer_id", low=1, high=2**63 - 1, required=True)
-    customer = snap.customers.get(customer_id)
-    if customer is None:
-        raise ItemError("customer_id", f"No customer {customer_id}.")
-    route_id = _int(item, "route_id", low=1, high=2**63 - 1, required=True)
-    route = next((r for r in snap.routes.get(customer_id, ()) if r.id == route_id), None)
-    if route is None:
-        raise ItemError("route_id", f"Customer {customer_id} has no enabled ingress route {route_id}.")
-    card = snap.cards.get(route.card_id)
-    if card is None or card.revision_id not in snap.indexes:
-        raise ItemError("route_id", "The route's rate card has no published revision.")
-    if card.currency != customer.currency:
-        raise ItemError(
-            "route_id", f"The route's card is in {card.currency}; the customer pays in {customer.currency}."
-        )
-    number = _text(item, "number", max_length=40, required=True).removeprefix("+")
-    if not NUMBER_RE.match(number):
-        raise ItemError("number", "Digits only (the number after the tech prefix).")
-    match = snap.indexes[card.revision_id].longest(number)
-    if match is None:
-        raise ItemError("number", f"The card {card.name!r} has no prefix for this number.")
-    prefix, row = match
-    sent_prefix = _text(item, "prefix", max_length=20)
-    if sent_prefix and sent_prefix != prefix:
-        raise ItemError("prefix", f"The card matches prefix {prefix} for this number, not {sent_prefix}.")
-    rate = _decimal(item, "rate", required=True)
-    if rate != row.rate:
-        raise ItemError("rate", f"Disagrees with the card: {row.rate} per minute for prefix {prefix}.")
-    carrier_id = _int(item, "carrier_id", low=1, high=2**63 - 1)
-    if carrier_id is not None and carrier_id not in snap.carriers:
-        raise ItemError("carrier_id", f"No carrier {carrier_id}.")
-    start = _time(item, "start", required=True)
-    if start < now - MAX_AGE or start > now + MAX_AHEAD:
-        raise ItemError("start", "Not within the last year (or more than an hour ahead).")
-    end = _time(item, "end", required=True)
-    if end < start:
-        raise ItemError("end", "Before the start.")
-    if end - start > MAX_CALL:
-        raise ItemError("end", "A call of more than two days.")
-    answer = _time(item, "answer", required=False)
-    if answer is not None and not start <= answer <= end:
-        raise ItemError("answer", "Must be between start and end.")
-    duration = item.get("duration")
-    measured = None
-    if duration is not None:
-        if isinstance(duration, bool) or not isinstance(duration, int | float | str):
-            raise ItemError("duration", "Answered seconds, a number.")
-        try:
-            measured = Decimal(str(duration))
-        except InvalidOperation as exc:
-            raise ItemError("duration", "Answered seconds, a number.") from exc
-        if not measured.is_finite() or measured < 0:
-            raise ItemError("duration", "Must not be negative.")
-        if answer is None and measured > 0:
-            raise ItemError("duration", "A call that was not answered has no duration.")
-        if answer is not None and measured > Decimal((end - answer).total_seconds()) + 1:
-            raise ItemError("duration", "Longer than from answer to end.")
-    elif answer is not None:
-        measured = Decimal((end - answer).total_seconds()).quantize(Decimal("0.001"))
-    sip_code = _int(item, "sip_code", low=100, high=699, required=True)
-    billing = item.get("carrier_billing") or {}
-    if not isinstance(billing, dict):
-        raise ItemError("carrier_billing", "An object {mcd, pulse}.")
-    carrier_mcd = _int(billing, "mcd", low=0, high=3600, default=1)
-    carrier_pulse = _int(billing, "pulse", low=1, high=3600, default=1)
-    call = Call(
-        index=index,
-        call_id=call_id,
-        start=start,
-        answer=answer,
-        end=end,
-        customer_id=customer_id,
-        route_id=route_id,
-        carrier_id=carrier_id,
-        gateway=_text(item, "gateway", max_length=300),
-        tried=_tried(item),
-        number=number,
-        prefix=prefix,
-        destination=row.name[:150],
-        currency=card.currency,
-        rate=row.rate,
-        connect_cost=row.connect_cost,
-        mcd=row.mcd,
-        pulse=row.pulse,
-        carrier_prefix=_text(item, "carrier_prefix", max_length=20),
-        carrier_rate=_decimal(item, "cost"),
-        carrier_connect_cost=_decimal(item, "carrier_connect_cost"),
-        carrier_mcd=carrier_mcd,
-        carrier_pulse=carrier_pulse,
-        sip_code=sip_code,
-        sip_reason=_text(item, "sip_reason", max_length=150),
-        source_ip=_ip(item),
-        sip_user=_text(item, "sip_user", max_length=64),
-    )
-    answered = measured if answer is not None else None
-    sell = Tariff(
-        row.rate, row.connect_cost, row.mcd, row.pulse, card.precision, card.rounding, card.duration_rounding
-    )
-    call.duration, call.billed_seconds, call.charge = rate_call(sell, answered_seconds=answered)
-    call.sell = sell
-    if carrier_id is not None:
-        # Routed costs are in the customer card's currency; rounded like the sale (as the simulator).
-        buy = Tariff(
-            call.carrier_rate,
-            call.carrier_connect_cost,
-            carrier_mcd,
-            carrier_pulse,
-            card.precision,
-            card.rounding,
-            card.duration_rounding,
-        )
-        _, call.carrier_billed_seconds, call.cost = rate_call(buy, answered_seconds=answered)
-    return call
-
-
 # --- writing ---------------------------------------------------------------------------------------
 
 COLUMNS = (
     'call_id, start, answer, "end", duration, customer_id, ingress_route_id, carrier_id, gateway, tried, '
     "number, prefix, destination, currency, rate, connect_cost, mcd, pulse, carrier_currency, "
     "carrier_prefix, carrier_rate, carrier_connect_cost, carrier_mcd, carrier_pulse, sip_code, sip_reason, "
-    "source_ip, sip_user, billed_seconds, charge, carrier_billed_seconds, cost, created_at"
+    "source_ip, sip_user, cli, billed_seconds, charge, carrier_billed_seconds, cost, created_at"
 )
 NULL = "\\N"  # COPY's NULL
+_TRIED = msgspec.json.Encoder().encode
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -391,11 +102,11 @@ def _copy_text(calls: list[Call], now: datetime) -> str:
             f"{_esc(c.call_id)}\t{c.start.isoformat()}\t{c.answer.isoformat() if c.answer else NULL}\t"
             f"{c.end.isoformat()}\t{c.duration}\t{c.customer_id}\t{c.route_id}\t"
             f"{c.carrier_id if c.carrier_id is not None else NULL}\t{_esc(c.gateway)}\t"
-            f"{_esc(orjson.dumps(c.tried).decode()) if c.tried else '[]'}\t{c.number}\t{c.prefix}\t"
+            f"{_esc(_TRIED(c.tried).decode()) if c.tried else '[]'}\t{c.number}\t{c.prefix}\t"
             f"{_esc(c.destination)}\t{c.currency}\t{c.rate}\t{c.connect_cost}\t{c.mcd}\t{c.pulse}\t"
             f"{c.currency if c.carrier_id is not None else ''}\t{_esc(c.carrier_prefix)}\t{c.carrier_rate}\t"
             f"{c.carrier_connect_cost}\t{c.carrier_mcd}\t{c.carrier_pulse}\t{c.sip_code}\t{_esc(c.sip_reason)}\t"
-            f"{c.source_ip or NULL}\t{_esc(c.sip_user)}\t{c.billed_seconds}\t{c.charge}\t"
+            f"{c.source_ip or NULL}\t{_esc(c.sip_user)}\t{_esc(c.cli)}\t{c.billed_seconds}\t{c.charge}\t"
             f"{c.carrier_billed_seconds}\t{c.cost}\t{created}\n"
         )
     return out.getvalue()
@@ -439,8 +150,9 @@ def _drop_known() -> set[str]:
     Returns those call ids (replays: stored and charged before)."""
     with connection.cursor() as cursor:
         cursor.execute(
+            # Sorted: batches replaying the same ids in other orders wait on each other, never deadlock.
             f"WITH new AS (INSERT INTO cdr_cdrcallid (call_id, start) SELECT call_id, start FROM {STAGE} "  # noqa: S608
-            "ON CONFLICT (call_id) DO NOTHING RETURNING call_id) "
+            "ORDER BY call_id ON CONFLICT (call_id) DO NOTHING RETURNING call_id) "
             f"DELETE FROM {STAGE} WHERE call_id NOT IN (SELECT call_id FROM new) RETURNING call_id"
         )
         return {row[0] for row in cursor.fetchall()}
@@ -454,7 +166,8 @@ def _free_minutes(calls: list[Call]) -> list[Call]:
     here, and a failed batch gives its minutes back. The connect cost is still charged; the charge is
     rounded once, as rate_call does.
     """
-    asked = [c for c in calls if c.billed_seconds > 0 and c.sell is not None]
+    # By customer: concurrent batches lock package rows in one order and cannot deadlock.
+    asked = sorted((c for c in calls if c.billed_seconds > 0 and c.sell is not None), key=_by_customer)
     if not asked:
         return []
     questions = [
@@ -478,6 +191,10 @@ def _free_minutes(calls: list[Call]) -> list[Call]:
         exact = tariff.connect_cost + tariff.rate * paid / SIXTY
         call.charge = round_to(exact, min(tariff.precision, AMOUNT_PLACES), tariff.rounding)
     return covered
+
+
+def _by_customer(call: Call) -> int:
+    return call.customer_id
 
 
 def _restage_charges(calls: list[Call]) -> None:
@@ -539,20 +256,19 @@ def ingest(
     now = now or datetime.now(UTC)
     snap = snapshot or engine.snapshot()
     result = IngestResult()
+    checked, errors = validate_batch(snap, items, now)
+    for index, exc in errors:
+        item = items[index]
+        call_id = item.get("call_id") if isinstance(item, dict) else None
+        result.outcomes.append(
+            Outcome(index, call_id if isinstance(call_id, str) else None, INVALID, exc.field, exc.message)
+        )
     calls: list[Call] = []
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        try:
-            call = validate(snap, index, item, now)
-        except ItemError as exc:
-            call_id = item.get("call_id") if isinstance(item, dict) else None
-            result.outcomes.append(
-                Outcome(index, call_id if isinstance(call_id, str) else None, INVALID, exc.field, exc.message)
-            )
-            continue
+    for call in checked:
         if call.call_id in seen:
             result.outcomes.append(
-                Outcome(index, call.call_id, DUPLICATE, "call_id", "Repeated in this batch.")
+                Outcome(call.index, call.call_id, DUPLICATE, "call_id", "Repeated in this batch.")
             )
             continue
         seen.add(call.call_id)

@@ -78,6 +78,9 @@ class Cdr(models.Model):
     sip_reason = models.CharField("SIP Reason", max_length=150, blank=True)
     source_ip = models.GenericIPAddressField("Source IP", null=True, blank=True)
     sip_user = models.CharField("SIP User", max_length=64, blank=True)
+    cli = models.CharField(
+        "CLI", max_length=64, blank=True, help_text="The caller's number (From or P-Asserted-Identity user)."
+    )
     # Computed at ingest by routing.billing.
     billed_seconds = models.PositiveIntegerField(default=0)
     charge = amount_field(default=0, help_text="What the customer pays, in the customer's currency.")

@@ -34,6 +34,7 @@ CSV_COLUMNS = [
     ("Call Time (UTC)", "start"),
     ("Answer Time (UTC)", "answer"),
     ("End Time (UTC)", "end"),
+    ("CLI", "cli"),
     ("Customer", "customer__name"),
     ("Carrier", "carrier__name"),
     ("Destination", "number"),
@@ -61,6 +62,7 @@ def cdr_search(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     number_prefix: str = "",
+    cli_prefix: str = "",
     sip_code: int | None = None,
     answered_only: bool = False,
 ) -> QuerySet[Cdr]:
@@ -76,6 +78,8 @@ def cdr_search(
         qs = qs.filter(start__lt=end)
     if number_prefix:
         qs = qs.filter(number__startswith=number_prefix)
+    if cli_prefix:
+        qs = qs.filter(cli__startswith=cli_prefix)
     if sip_code is not None:
         qs = qs.filter(sip_code=sip_code)
     if answered_only:

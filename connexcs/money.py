@@ -1,6 +1,7 @@
 """Money helpers shared by every app: ISO 4217 currencies and Decimal field shapes."""
 
 import decimal
+import functools
 from decimal import Decimal
 
 import pycountry
@@ -60,7 +61,13 @@ _DECIMAL_ROUNDING = {
 
 def round_to(value: Decimal, precision: int, rounding: str) -> Decimal:
     """`value` cut to `precision` decimal places with a card's rounding method."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=_DECIMAL_ROUNDING[Rounding(rounding)])
+    mode = _DECIMAL_ROUNDING.get(rounding) or _DECIMAL_ROUNDING[Rounding(rounding)]  # str keys match
+    return value.quantize(_quantum(precision), rounding=mode)
+
+
+@functools.lru_cache(maxsize=32)
+def _quantum(precision: int) -> Decimal:
+    return Decimal(1).scaleb(-precision)
 
 
 def format_money(amount, currency: str = "") -> str:

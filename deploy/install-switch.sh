@@ -14,11 +14,16 @@ CX_HEARTBEAT_SECONDS="${CX_HEARTBEAT_SECONDS:-60}"
 if [ "${CX_INSTALL_PACKAGES:-yes}" = yes ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq kamailio kamailio-extra-modules kamailio-utils-modules rtpengine curl
+  # kamailio-sqlite-modules: the CDR spool is a SQLite file, so CDRs survive a restart of the switch.
+  apt-get install -y -qq kamailio kamailio-extra-modules kamailio-utils-modules kamailio-sqlite-modules \
+    rtpengine curl
 fi
 
 install -d -m 755 "$ROOT/etc/kamailio" "$ROOT/usr/local/sbin" "$ROOT/etc/systemd/system"
 install -d -m 700 "$ROOT/etc/connexcs" "$ROOT/var/lib/connexcs"
+# The CDR spool's folder (kamailio.cfg's cdr_spool): written by the kamailio user.
+install -d -m 750 "$ROOT/var/lib/kamailio"
+if id kamailio >/dev/null 2>&1; then chown kamailio:kamailio "$ROOT/var/lib/kamailio"; fi
 
 printf '%s' "$CX_KAMAILIO_CFG" | base64 -d > "$ROOT/etc/kamailio/kamailio.cfg.new"
 mv "$ROOT/etc/kamailio/kamailio.cfg.new" "$ROOT/etc/kamailio/kamailio.cfg"

@@ -36,6 +36,7 @@ def _columns(*items) -> dict[str, Column]:
 # What each of the brand's CDR column choices shows, for a customer (sell side) and a carrier (cost side).
 CUSTOMER_CDR = _columns(
     Column("date", "Date", "start"),
+    Column("cli", "CLI", "cli"),
     Column("dest_number", "Dest Number", "number"),
     Column("destination", "Destination", "destination"),
     Column("duration", "Duration", "duration", True),
@@ -50,6 +51,7 @@ CUSTOMER_CDR = _columns(
 )
 CARRIER_CDR = _columns(
     Column("date", "Date", "start"),
+    Column("cli", "CLI", "cli"),
     Column("dest_number", "Dest Number", "number"),
     Column("destination", "Destination Code", "carrier_prefix"),
     Column("duration", "Duration", "duration", True),
@@ -60,7 +62,6 @@ CARRIER_CDR = _columns(
     Column("call_id", "Call ID", "call_id"),
     Column("cost", "Cost", "cost", True),
 )
-# The seeds' CLI column has no data yet: CDRs do not record the caller's number.
 
 
 class RangeForm(forms.Form):

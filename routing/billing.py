@@ -15,6 +15,7 @@ The reference's rules (billing-basics.md):
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from connexcs.money import AMOUNT_PLACES, Rounding, round_to
 
@@ -34,12 +35,14 @@ def round_duration(seconds: Decimal | int | float, method: str = Rounding.UP) ->
     value = Decimal(str(seconds)) if isinstance(seconds, float) else Decimal(seconds)
     if value < 0:
         raise ValueError("duration must not be negative")
-    return int(value.to_integral_value(rounding=_DURATION_ROUNDING[Rounding(method)]))
+    mode = _DURATION_ROUNDING.get(method) or _DURATION_ROUNDING[Rounding(method)]  # str keys match
+    return int(value.to_integral_value(rounding=mode))
 
 
 def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: bool = True) -> int:
     """Seconds billed for a call of `duration` whole (or measured) seconds on MCD/Pulse billing."""
-    duration = Decimal(duration)
+    if not isinstance(duration, int):  # whole seconds (the usual case) stay in int arithmetic
+        duration = Decimal(duration)
     if duration < 0:
         raise ValueError("duration must not be negative")
     if mcd < 0 or pulse < 1:
@@ -48,6 +51,8 @@ def billed_seconds(duration: Decimal | int, mcd: int, pulse: int, *, answered: b
         return 0
     if duration <= mcd:
         return mcd
+    if isinstance(duration, int):
+        return mcd + -(-(duration - mcd) // pulse) * pulse  # ceil, exactly, in ints
     return mcd + math.ceil((duration - mcd) / pulse) * pulse
 
 
@@ -92,7 +97,13 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
     if answered_seconds is None:
         return 0, 0, ZERO
     seconds = round_duration(answered_seconds, tariff.duration_rounding)
-    billed, amount = charge(
+    return (seconds, *rate_seconds(tariff, seconds))
+
+
+@lru_cache(maxsize=1 << 16)  # CDR ingest rates millions of calls over few (tariff, seconds) pairs
+def rate_seconds(tariff: Tariff, seconds: int) -> tuple[int, Decimal]:
+    """(billed seconds, amount) of an answered call of `seconds` whole seconds (see rate_call)."""
+    return charge(
         duration=seconds,
         rate=tariff.rate,
         mcd=tariff.mcd,
@@ -101,7 +112,6 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
         precision=min(tariff.precision, AMOUNT_PLACES),
         rounding=tariff.rounding,
     )
-    return seconds, billed, amount
 
 
 def max_duration(

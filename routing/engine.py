@@ -200,6 +200,8 @@ class Snapshot:
     carrier_lists: dict[tuple[int, bool], tuple[tuple, tuple, str]] = field(default_factory=dict)
     # The same key -> the API answer's parts fixed for it (carriers and gateways as JSON), see routing.api.
     answer_parts: dict[tuple[int, bool], tuple[list, list]] = field(default_factory=dict)
+    # CDR ingest's tariffs (sell: card and row; buy: card and the CDR's cost), built once per snapshot.
+    cdr_tariffs: dict[tuple, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

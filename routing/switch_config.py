@@ -19,6 +19,7 @@ TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "kamailio" / "kamailio.cfg.tmpl"
 DEBIAN_MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules"
 # Where scripts/build_http_async_client.sh installs the module Debian does not package.
 LOCAL_MODULES = "/usr/local/lib/kamailio/modules"
+DEFAULT_SPOOL_DIR = "/var/lib/kamailio"
 ASYNC_MODULE = "http_async_client.so"
 SYNC_MODULE = "http_client.so"
 
@@ -69,6 +70,10 @@ class SwitchConfig:
     # Where CDRs go; empty: the routing API's sibling, .../api/v1/cdr.
     cdr_url: str = ""
     cdr_retry_s: int = 1  # how often the switch's CDR spool is posted
+    # The spool's SQLite file (its folder must be writable by kamailio); empty: in pid_dir when one
+    # is given (the tests), else /var/lib/kamailio.
+    cdr_spool: str = ""
+    cdr_batch: int = 20  # CDRs per POST when the spool drains
     listen: tuple[str, ...] = ("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060")
     name: str = "switch"
     realm: str = ""
@@ -98,7 +103,8 @@ class SwitchConfig:
     auth_secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self):
-        names = ("api_url", "cdr_url", "token", "realm", "name", "cluster", "pid_dir", "auth_secret")
+        names = ("api_url", "cdr_url", "cdr_spool", "token", "realm", "name", "cluster", "pid_dir")
+        names += ("auth_secret",)
         for name in ("dmq_address", "failover"):
             if getattr(self, name):
                 try:
@@ -139,6 +145,8 @@ def render(config: SwitchConfig) -> str:
         "api_url": config.api_url,
         "cdr_url": config.cdr_url or config.api_url.rsplit("/", 1)[0] + "/cdr",
         "cdr_retry_s": max(1, config.cdr_retry_s),
+        "cdr_spool": config.cdr_spool or f"{config.pid_dir or DEFAULT_SPOOL_DIR}/cdr_spool.sqlite",
+        "cdr_batch": max(1, config.cdr_batch),
         "token": config.token,
         "realm": config.realm or settings.SIP_REALM,
         "listen": config.listen,

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # kamailio-utils-modules holds http_client, the synchronous fallback when http_async_client is absent.
-PACKAGES=(chromium kamailio kamailio-extra-modules kamailio-utils-modules sip-tester caddy dnsmasq-base cloud-init)
+# kamailio-sqlite-modules holds db_sqlite: the switch's CDR spool is a SQLite file.
+PACKAGES=(chromium kamailio kamailio-extra-modules kamailio-utils-modules kamailio-sqlite-modules sip-tester caddy
+  dnsmasq-base cloud-init)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

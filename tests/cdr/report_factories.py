@@ -80,6 +80,7 @@ def ingest_traffic(calls: int = 240) -> dict:
             "answer": answer.isoformat() if answer else None,
             "end": ((answer or start) + dt.timedelta(seconds=talk or 0)).isoformat(),
             "sip_code": 200 if talk is not None else rng.choice([486, 503, 404]),
+            "cli": f"+4420{i:07d}",
         }
         if carrier is not None:
             item.update(carrier_id=carrier.pk, cost="0.01", carrier_billing={"mcd": 1, "pulse": 1})

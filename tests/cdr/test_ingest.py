@@ -277,3 +277,38 @@ def test_the_cards_duration_rounding_applies_before_billing(post, world, method,
     assert post(cdr(world, "r", talk=61, duration="60.5")).status_code == 201
     row = Cdr.objects.get(call_id="r")
     assert (row.duration, row.billed_seconds) == (seconds, billed)
+
+
+def test_the_callers_number_is_kept_and_checked(post, world):
+    assert post(cdr(world, "with-cli", cli="+442071230000")).status_code == 201
+    assert Cdr.objects.get(call_id="with-cli").cli == "+442071230000"
+    assert post(cdr(world, "no-cli")).status_code == 201 and Cdr.objects.get(call_id="no-cli").cli == ""
+    for bad in ("1" * 65, "alice <sip:x>", 442071230000):
+        answer = post(cdr(world, "bad-cli", cli=bad))
+        assert answer.status_code == 400 and answer.json()["field"] == "cli", bad
+    assert not Cdr.objects.filter(call_id="bad-cli").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"customer_id": True}, "customer_id"),
+        ({"route_id": "7"}, "route_id"),
+        ({"sip_code": 99}, "sip_code"),
+        ({"call_id": "x" * 256}, "call_id"),
+        ({"call_id": None}, "call_id"),
+        ({"cost": 0.01}, "cost"),
+        ({"carrier_billing": {"mcd": 1, "pulse": 0}}, "carrier_billing"),
+        ({"tried": [{"code": 42}]}, "tried"),
+        ({"source_ip": 7}, "source_ip"),
+        ({"gateway": "a\x00b"}, "gateway"),
+        ({"duration": [1]}, "duration"),
+    ],
+)
+def test_a_misshapen_item_among_good_ones_is_named_by_its_field(post, world, extra, field):
+    bad = cdr(world, "bad")
+    bad.update(extra)
+    response = post([cdr(world, "ok-1"), bad, cdr(world, "ok-2")])
+    body = response.json()
+    assert (body["created"], body["rejected"]) == (2, 1)
+    assert [(r["index"], r["field"]) for r in body["results"]] == [(1, field)]

@@ -231,3 +231,19 @@ def test_balance_history_lists_charges_with_the_running_balance(admin_client, wo
     assert rows[0].record.balance_after == Decimal("9.9940")
     assert rows[1].record.balance_after == Decimal("10.0000")
     assert "Call charges" in response.content.decode()
+
+
+def test_the_callers_number_is_shown_filtered_by_prefix_and_downloaded(admin_client, world):
+    customer = world["customer"]
+    now = timezone.now()
+    make_cdr(customer, start=now - dt.timedelta(minutes=4), number="447700900009", cli="+4420700001")
+    url = reverse("cdr:cdr_list")
+    response = admin_client.get(url, {"cli": "+44207"})
+    assert {row.number for row in response.context["page"].rows} == {"447700900009"}
+    assert "<th>CLI</th>" in response.content.decode() and "+4420700001" in response.content.decode()
+    assert admin_client.get(url, {"cli": "+33"}).context["page"].rows == []
+    tab = admin_client.get(reverse("cdr:customer_cdr", kwargs={"pk": customer.pk})).content.decode()
+    assert "<th>CLI</th>" in tab and "+4420700001" in tab
+    export = admin_client.get(reverse("cdr:cdr_export"), {"cli": "+44207"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert len(rows) == 2 and dict(zip(rows[0], rows[1], strict=True))["CLI"] == "+4420700001"

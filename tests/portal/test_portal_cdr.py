@@ -139,3 +139,16 @@ def test_bad_dates_are_field_errors_not_500(client, traffic):
     assert response.status_code == 200 and "The end is before the start" in response.content.decode()
     response = client.get("/breakout/", {"date_from": "nonsense"}, HTTP_HOST=HOST)
     assert response.status_code == 200 and "Enter a valid date" in response.content.decode()
+
+
+def test_the_cli_column_shows_the_callers_number(client, traffic):
+    brand, acme = traffic["brand"], traffic["acme"]
+    brand.cdr_customer_columns = ["date", "cli", "call_id"]
+    brand.save()
+    portal_login(client, traffic["users"]["acme"])
+    html = client.get("/cdr/", _range(traffic), HTTP_HOST=HOST).content.decode()
+    call = Cdr.objects.filter(customer=acme).order_by("-start").first()
+    assert "<th>CLI</th>" in html and call.cli.startswith("+4420") and call.cli in html
+    rows = _csv(client.get("/cdr/download/", _range(traffic), HTTP_HOST=HOST))
+    assert rows[0] == ["Date", "CLI", "Call ID"]
+    assert {r[1] for r in rows[1:]} == set(Cdr.objects.filter(customer=acme).values_list("cli", flat=True))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connexcs.money import Rounding
+from connexcs.money import AMOUNT_PLACES, Rounding
 from routing.billing import Tariff, billed_seconds, charge, max_duration, rate_call, round_duration
 
 D = Decimal
@@ -194,3 +194,37 @@ def test_max_duration_never_spends_more_than_the_credit_past_the_mcd(credit, rat
     assert seconds >= min(mcd, 86_400)
     if seconds > max(mcd, 1):  # at least 1 s: a 0 s timeout would mean no limit to the switch
         assert billed_seconds(seconds, mcd, pulse) * rate / 60 <= credit
+
+
+@given(
+    st.decimals(min_value=0, max_value=7200, places=3),
+    rates,
+    rates,
+    mcds,
+    pulses,
+    st.integers(min_value=0, max_value=8),
+    roundings,
+    st.sampled_from(list(Rounding)),
+)
+def test_rate_call_is_charge_of_the_rounded_duration_whatever_was_rated_before(
+    seconds, rate, connect, mcd, pulse, precision, rounding, duration_rounding
+):
+    # rate_call remembers (tariff, whole seconds) -> amount: an equal tariff written with other
+    # trailing zeros, asked first, must not change what this one gets.
+    padded = Tariff(
+        rate.quantize(D("0.00000001")), connect, mcd, pulse, precision, rounding, duration_rounding
+    )
+    tariff = Tariff(rate, connect, mcd, pulse, precision, rounding, duration_rounding)
+    whole = round_duration(seconds, duration_rounding)
+    billed, amount = charge(
+        duration=whole,
+        rate=rate,
+        mcd=mcd,
+        pulse=pulse,
+        connect_cost=connect,
+        precision=min(precision, AMOUNT_PLACES),
+        rounding=rounding,
+    )
+    assert rate_call(padded, answered_seconds=seconds) == (whole, billed, amount)
+    got = rate_call(tariff, answered_seconds=seconds)
+    assert got == (whole, billed, amount) and str(got[2]) == str(amount)

@@ -4,8 +4,11 @@ nothing (the switch spools and retries)."""
 
 import json
 import os
+import sqlite3
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -82,6 +85,7 @@ def test_after_a_call_the_cdr_is_there_and_the_balance_dropped_by_exactly_the_ch
     )
     assert cdr.answer is not None and cdr.duration >= 1 and cdr.billed_seconds >= cdr.duration
     assert cdr.gateway == f"{world.cheap.uas.ip}:{world.cheap.uas.port}"
+    assert cdr.cli == "customer"  # the From user sipp sent
     assert [t["carrier_id"] for t in cdr.tried] == [world.cheap.carrier.pk]
     assert cdr.charge > 0 and cdr.cost > 0
     assert before - customer_balance(world.customer) == cdr.charge
@@ -93,6 +97,17 @@ def test_after_a_call_the_cdr_is_there_and_the_balance_dropped_by_exactly_the_ch
     cdr_url = api.rsplit("/", 1)[0] + "/cdr"
     assert post_cdr(cdr_url, world.token, as_sent(cdr)) == 409
     assert (customer_balance(world.customer), money()) == state
+
+
+def test_the_cli_is_the_asserted_identity_when_the_callers_network_gives_one(switch, world):
+    path = sip.scenario("uac_call_pai", world.workdir, hold=200)
+
+    result = sip.run_uac(path, NUMBER, switch.port, world.workdir)
+
+    assert result.ok, result.messages + switch.log_text()
+    cdr = wait_for(lambda: Cdr.objects.filter(customer_id=world.customer.pk).first(), timeout=10)
+    assert cdr is not None, switch.log_text()
+    assert cdr.cli == "+442071230000" and cdr.charge > 0
 
 
 @pytest.mark.parametrize("carrier_answers", [{"cheap": "uas_refuse", "dear": "uas_refuse"}])
@@ -111,6 +126,28 @@ def test_a_failed_call_leaves_a_cdr_that_costs_nothing(switch, world):
     assert [t["carrier_id"] for t in cdr.tried] == [world.cheap.carrier.pk, world.dear.carrier.pk]
     assert cdr.carrier_id == world.dear.carrier.pk
     assert customer_balance(world.customer) == before
+
+
+@dataclass
+class SpoolingSwitch:
+    port: int
+    config: SwitchConfig
+    workdir: Path
+    proc: object = None
+
+    def start(self):
+        self.proc = sip.start_kamailio(render(self.config), self.port, self.workdir)
+
+    def restart(self):
+        sip.stop(self.proc)
+        self.start()
+
+    def log(self) -> str:
+        return (self.workdir / "kamailio.log").read_text()
+
+    def spooled(self) -> int:
+        with sqlite3.connect(self.workdir / "cdr_spool.sqlite") as db:
+            return db.execute("SELECT count(*) FROM cdr_spool").fetchone()[0]
 
 
 @pytest.fixture
@@ -132,7 +169,8 @@ def spooling_switch(world, api):
         log_stderror=True,
         pid_dir=str(world.workdir),
     )
-    proc = sip.start_kamailio(render(config), port, world.workdir)
+    switch = SpoolingSwitch(port, config, world.workdir)
+    switch.start()
     settle()
     started = []
 
@@ -143,25 +181,28 @@ def spooling_switch(world, api):
         workdir.mkdir()
         started.append(sip.start_api(name, cdr_port, workdir, workers=1))
 
-    yield port, start_cdr_api
-    sip.stop(proc)
+    yield switch, start_cdr_api
+    sip.stop(switch.proc)
     for p in started:
         sip.stop(p)
 
 
-def test_a_panel_outage_loses_no_cdr(spooling_switch, world):
-    port, start_cdr_api = spooling_switch
+def test_a_panel_outage_and_a_switch_restart_lose_no_cdr(spooling_switch, world):
+    switch, start_cdr_api = spooling_switch
     before = customer_balance(world.customer)
 
-    result = call(port, world, hold=200)
+    result = call(switch.port, world, hold=200)
     assert result.ok, result.messages
-    assert wait_for(
-        lambda: "CDR spool: the panel answered" in (world.workdir / "kamailio.log").read_text(), timeout=10
-    )
-    assert not Cdr.objects.exists()
+    assert wait_for(lambda: "CDR spool: the panel answered" in switch.log(), timeout=10)
+    assert not Cdr.objects.exists() and switch.spooled() == 1
 
+    switch.restart()  # the spool is on disk: the CDR is still there for the new Kamailio
+    assert switch.spooled() == 1
     start_cdr_api()  # the panel is back: the spool drains
 
     cdr = wait_for(lambda: Cdr.objects.first(), timeout=15)
-    assert cdr is not None, (world.workdir / "kamailio.log").read_text()
-    assert cdr.sip_code == 200 and before - customer_balance(world.customer) == cdr.charge
+    assert cdr is not None, switch.log()
+    assert wait_for(lambda: switch.spooled() == 0, timeout=10), switch.log()
+    assert cdr.sip_code == 200 and cdr.cli == "customer"
+    assert Cdr.objects.count() == 1 and LedgerEntry.objects.filter(kind="charge").count() == 1
+    assert before - customer_balance(world.customer) == cdr.charge

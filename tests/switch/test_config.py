@@ -97,5 +97,9 @@ def test_cdrs_go_to_the_cdr_api_with_a_spool_and_retry():
     assert f'#!define CDR_API "{cdr_api}"' in text
     assert "event_route[dialog:end]" in text and "event_route[dialog:failed]" in text
     assert 'modparam("rtimer", "timer", "name=cdr;interval=2;mode=1;")' in text
-    assert "$sht(cdrspool=>$dlg(callid))" in text
+    # The spool is a SQLite file (it survives a restart), in /var/lib/kamailio unless told otherwise.
+    assert 'modparam("sqlops", "sqlcon", "cdrspool=>sqlite:///var/lib/kamailio/cdr_spool.sqlite")' in text
+    assert "INSERT INTO cdr_spool" in text and "htable" not in text
+    spool = 'cdrspool=>sqlite:///srv/spool.sqlite")'
+    assert spool in render(config(cdr_spool="/srv/spool.sqlite"))
     assert '#!define CDR_API "http://panel/cdr"' in render(config(cdr_url="http://panel/cdr"))
