@@ -1,15 +1,16 @@
-from celery import shared_task
 from django.utils import timezone
+
+from connexcs.retries import retrying_task
 
 from . import selectors, services
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@retrying_task()
 def check_domain(domain_id: int) -> None:
     services.domain_check_dns(domain_id=domain_id)
 
 
-@shared_task
+@retrying_task(ignore_result=False)
 def recheck_domains() -> int:
     """Beat: queue a check for every domain not checked within DNS_REFRESH_SECONDS."""
     ids = selectors.domain_ids_due_for_check(now=timezone.now())

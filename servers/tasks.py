@@ -1,8 +1,6 @@
 """Server mail and the Unreachable sweep. Each task loads by id and calls one service, imported in its
 body because the services import these tasks to enqueue them."""
 
-from celery import shared_task
-
 from connexcs.retries import retrying_task
 
 
@@ -27,14 +25,14 @@ def send_expired_alert(server_id: int) -> None:
     server_send_expired_alert(server_id=server_id)
 
 
-@shared_task
+@retrying_task(ignore_result=False)
 def mark_expired() -> int:
     from .services import servers_mark_expired
 
     return len(servers_mark_expired())
 
 
-@shared_task
+@retrying_task(ignore_result=False)
 def mark_unreachable() -> int:
     from .services import servers_mark_unreachable
 

@@ -14,7 +14,16 @@ from connexcs.celery import app
 from connexcs.retries import MAX_RETRIES
 from tests.factories import UserFactory
 
-APPS_WITH_TASKS = ("accounts.", "customers.", "carriers.", "routing.", "cdr.")
+APPS_WITH_TASKS = (
+    "accounts.",
+    "customers.",
+    "carriers.",
+    "routing.",
+    "cdr.",
+    "packages.",
+    "servers.",
+    "portal.",
+)
 
 
 def app_tasks() -> dict:
@@ -30,6 +39,10 @@ def test_every_task_of_the_apps_retries_transient_errors_with_backoff():
         "customers.tasks.refresh_dns",
         "carriers.tasks.resolve_gateway",
         "carriers.tasks.refresh_dns",
+        "cdr.tasks.ensure_partitions",
+        "packages.tasks.bill_packages",
+        "servers.tasks.mark_unreachable",
+        "portal.tasks.check_domain",
     } <= set(tasks)
     for name, task in tasks.items():
         assert OperationalError in task.autoretry_for, name
