@@ -78,8 +78,13 @@ class Cdr(models.Model):
     sip_reason = models.CharField("SIP Reason", max_length=150, blank=True)
     source_ip = models.GenericIPAddressField("Source IP", null=True, blank=True)
     sip_user = models.CharField("SIP User", max_length=64, blank=True)
+    # db_default: rows written by SQL that predates the column (COPY, benches) get "".
     cli = models.CharField(
-        "CLI", max_length=64, blank=True, help_text="The caller's number (From or P-Asserted-Identity user)."
+        "CLI",
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="The caller's number (From or P-Asserted-Identity user).",
     )
     # Computed at ingest by routing.billing.
     billed_seconds = models.PositiveIntegerField(default=0)
