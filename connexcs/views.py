@@ -213,6 +213,9 @@ class ServiceFormMixin:
 
     service = None
     success_message = "Saved."
+    # Services that book money return the first record when the same form is posted twice, marked
+    # `already_saved`; the person is told that nothing was booked again.
+    already_saved_message = "This was already saved; it was not saved again."
 
     def get_service(self):
         if self.service is None:
@@ -248,7 +251,9 @@ class ServiceFormMixin:
 
     def saved(self):
         """The answer once the service has succeeded (`self.result`): a message and a redirect."""
-        if self.success_message:
+        if getattr(self.result, "already_saved", False):
+            messages.info(self.request, self.already_saved_message)
+        elif self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
 

@@ -178,12 +178,7 @@ class PaymentAddView(CustomerChildEditView):
     active_tab = "Payments"
     success_url_name = "customers:customer_payments"
     success_message = "Payment saved."
-
-    def call_service(self, form):
-        payment = super().call_service(form)
-        if getattr(payment, "already_saved", False):  # the same form posted twice
-            self.success_message = "This payment was already saved; it was not booked again."
-        return payment
+    already_saved_message = "This payment was already saved; it was not booked again."
 
 
 class ContactAddView(CustomerChildEditView):

@@ -292,6 +292,18 @@ def test_add_payment_and_balance_follows(admin_client, world):
     assert "250.50 EUR" in body and "Wire" in body
 
 
+def test_the_same_payment_form_posted_twice_books_once_and_says_so(admin_client, world):
+    url = reverse("customers:payment_add", kwargs={"customer_pk": world["customer"].pk})
+    key = admin_client.get(url).context["form"]["idempotency_key"].value()
+    data = {"description": "Wire", "amount": "10", "status": "complete", "idempotency_key": key}
+    first = admin_client.post(url, data, follow=True).content.decode()
+    assert "Payment saved." in first
+    again = admin_client.post(url, data, follow=True).content.decode()
+    assert "This payment was already saved; it was not booked again." in again
+    assert "Payment saved." not in again
+    assert Payment.objects.filter(description="Wire").count() == 1
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
