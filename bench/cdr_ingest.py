@@ -84,7 +84,7 @@ def make_world():
     return token, customers, routes, carriers, rows
 
 
-def batches(total: int, size: int, world, run: str):
+def batches(total: int, size: int, world, run: str, spread: float = 20 * 86400):
     _token, customers, routes, _carriers, rows = world
     rng = random.Random(11)
     prefixes = list(rows)
@@ -100,7 +100,7 @@ def batches(total: int, size: int, world, run: str):
             prefix = longest[chosen]
             rate, costs = rows[prefix]
             carrier_id, cost = costs[rng.randrange(CARRIERS)]
-            start = now - timedelta(seconds=rng.randrange(20 * 86400))
+            start = now - timedelta(seconds=int(rng.random() * spread))
             answered = rng.random() < 0.6
             talk = rng.randrange(1, 600) if answered else 0
             items.append(

@@ -32,6 +32,7 @@ EPOCH_RE = re.compile(r"^[0-9]{9,11}(\.[0-9]{1,6})?$")
 # The caller's number as SIP carries it: a user part (RFC 3261 unreserved, escapes, user-unreserved).
 CLI_RE = re.compile(r"^[A-Za-z0-9\-_.!~*'()&=+$,;?/%#]{1,64}$")
 ZERO = Decimal(0)
+_COPY_ESCAPED = re.compile(r"[\\\t\n\r]")
 MAX_RATE = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 ONE_US = timedelta(microseconds=1)
 MS = Decimal("0.001")
@@ -253,6 +254,16 @@ class Call:
     cost: Decimal = ZERO
     sell: Tariff | None = None  # kept to re-rate the seconds free minutes do not cover
     free_seconds: int = 0
+    plain: bool = False  # no text field holds a character COPY escapes (backslash, tab, CR, LF)
+
+
+def _routes(snap: Snapshot) -> dict:
+    """(customer id, route id) -> the enabled route, built once per snapshot."""
+    routes = snap.cdr_tariffs.get(("routes",))
+    if routes is None:
+        routes = {(cid, r.id): r for cid, rs in snap.routes.items() for r in rs}
+        snap.cdr_tariffs[("routes",)] = routes
+    return routes
 
 
 def _sell_tariff(snap: Snapshot, card, row) -> Tariff:
@@ -302,13 +313,14 @@ def check(snap: Snapshot, index: int, item: Item, now: datetime, window: tuple |
     if "\x00" in texts:  # one test for all the text fields; which one, only when one has it
         name = next(name for name in _TEXTS if "\x00" in (getattr(item, name) or ""))
         raise ItemError(name, "Must not contain NUL characters.")
+    plain = _COPY_ESCAPED.search(texts) is None  # as rare: a character COPY must escape
     if not item.call_id:
         raise ItemError("call_id", "This field is required.")
     customer = snap.customers.get(item.customer_id)
     if customer is None:
         raise ItemError("customer_id", f"No customer {item.customer_id}.")
     route_id = item.route_id
-    route = next((r for r in snap.routes.get(item.customer_id, ()) if r.id == route_id), None)
+    route = _routes(snap).get((item.customer_id, route_id))
     if route is None:
         raise ItemError("route_id", f"Customer {item.customer_id} has no enabled ingress route {route_id}.")
     card = snap.cards.get(route.card_id)
@@ -384,6 +396,7 @@ def check(snap: Snapshot, index: int, item: Item, now: datetime, window: tuple |
         sip_user=item.sip_user or "",
         cli=cli,
         sell=sell,
+        plain=plain,
     )
     if answered is not None:  # as routing.billing.rate_call, with the rounding of seconds done once
         seconds = call.duration = round_duration(answered, card.duration_rounding)

@@ -102,16 +102,15 @@ def rate_call(tariff: Tariff, *, answered_seconds: Decimal | int | None) -> tupl
 
 @lru_cache(maxsize=1 << 16)  # CDR ingest rates millions of calls over few (tariff, seconds) pairs
 def rate_seconds(tariff: Tariff, seconds: int) -> tuple[int, Decimal]:
-    """(billed seconds, amount) of an answered call of `seconds` whole seconds (see rate_call)."""
-    return charge(
-        duration=seconds,
-        rate=tariff.rate,
-        mcd=tariff.mcd,
-        pulse=tariff.pulse,
-        connect_cost=tariff.connect_cost,
-        precision=min(tariff.precision, AMOUNT_PLACES),
-        rounding=tariff.rounding,
-    )
+    """(billed seconds, amount) of an answered call of `seconds` whole seconds (see rate_call).
+
+    The same arithmetic as charge() (a property test holds them equal), without its argument
+    checks and conversions: a Tariff's fields are already Decimals and ints, and ingest misses this
+    cache for most calls (every tariff meets every duration)."""
+    mcd, pulse = tariff.mcd, tariff.pulse
+    billed = mcd if seconds <= mcd else mcd + -(-(seconds - mcd) // pulse) * pulse
+    exact = tariff.connect_cost + tariff.rate * billed / SIXTY
+    return billed, round_to(exact, min(tariff.precision, AMOUNT_PLACES), tariff.rounding)
 
 
 def max_duration(

@@ -312,3 +312,24 @@ def test_a_misshapen_item_among_good_ones_is_named_by_its_field(post, world, ext
     body = response.json()
     assert (body["created"], body["rejected"]) == (2, 1)
     assert [(r["index"], r["field"]) for r in body["results"]] == [(1, field)]
+
+
+def test_text_that_copy_must_escape_is_stored_as_sent(post, world):
+    # COPY's text format gives backslash, tab, CR and LF a meaning: a call holding one is escaped,
+    # the others (most calls) go as they are; both kinds in one batch, each stored exactly.
+    odd = cdr(
+        world,
+        "odd\\id\t1",
+        gateway="gw\\1:5060",
+        sip_reason="Busy\tHere\r\nreally",
+        sip_user="a\\b",
+        tried=[{"carrier_id": world["carrier"].pk, "gateway": "x\\y\tz:5060", "code": 503}],
+    )
+    plain = cdr(world, "plain-1", sip_reason="OK", sip_user="alice")
+    response = post([odd, plain])
+    assert response.json()["created"] == 2, response.content
+    stored = Cdr.objects.get(call_id="odd\\id\t1")
+    assert (stored.gateway, stored.sip_reason, stored.sip_user) == ("gw\\1:5060", "Busy\tHere\r\nreally", "a\\b")
+    assert stored.tried[0]["gateway"] == "x\\y\tz:5060"
+    assert Cdr.objects.get(call_id="plain-1").sip_user == "alice"
+    assert post(odd).status_code == 409  # the escaped call id is the one recorded
