@@ -329,7 +329,11 @@ def test_text_that_copy_must_escape_is_stored_as_sent(post, world):
     response = post([odd, plain])
     assert response.json()["created"] == 2, response.content
     stored = Cdr.objects.get(call_id="odd\\id\t1")
-    assert (stored.gateway, stored.sip_reason, stored.sip_user) == ("gw\\1:5060", "Busy\tHere\r\nreally", "a\\b")
+    assert (stored.gateway, stored.sip_reason, stored.sip_user) == (
+        "gw\\1:5060",
+        "Busy\tHere\r\nreally",
+        "a\\b",
+    )
     assert stored.tried[0]["gateway"] == "x\\y\tz:5060"
     assert Cdr.objects.get(call_id="plain-1").sip_user == "alice"
     assert post(odd).status_code == 409  # the escaped call id is the one recorded
