@@ -1,6 +1,7 @@
 """Audit helper every service calls after a write."""
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .choices import AuditAction
+from .clientip import client_ip
 from .fields import EncryptedTextField
 from .models import AuditEvent
 
@@ -21,6 +23,23 @@ class _AuditEncoder(DjangoJSONEncoder):
             return super().default(o)
         except TypeError:
             return str(o)
+
+
+_request_ip: ContextVar[str] = ContextVar("audit_request_ip", default="")
+
+
+class AuditContextMiddleware:
+    """Every event recorded while a request is served carries the address it came from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_ip.reset(token)
 
 
 SECRET_MASK = "********"  # noqa: S105 - a mask, not a password
@@ -84,4 +103,5 @@ def record(
         before=before,
         after=after,
         note=note,
+        ip=_request_ip.get() or None,
     )

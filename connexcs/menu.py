@@ -45,13 +45,19 @@ MENU: list[tuple[str | None, list[Item]]] = [
             Item("Settings", "servers:server_list", "hdd-network", "server"),
             Item("Integrations", "portal:domain_list", "globe", "portal"),
             Item("Config", "packages:package_list", "box-seam", "customer"),
+            Item("Information", "audit_log", "journal-text", "log"),
             Item("My Account", "accounts:my_account", "person-gear", "account", "accounts:profile"),
         ],
     ),
 ]
 
 # Sub-labels shown under a menu entry, so "Setup > Settings > Servers" reads as in the seeds.
-SUBLABELS = {"Settings": "Servers", "Integrations": "Portal", "Config": "Packages"}
+SUBLABELS = {
+    "Settings": "Servers",
+    "Integrations": "Portal",
+    "Config": "Packages",
+    "Information": "Audit Log",
+}
 
 NOTIFICATIONS = [
     ("Verify Email", "accounts:verify_email", "email_verified_at"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 
 from .choices import AuditAction
 
@@ -28,6 +29,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # Where the change came from: the client of the request that made it (behind a trusted proxy,
+    # its X-Forwarded-For), empty for background work.
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -35,6 +39,9 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def get_absolute_url(self):
+        return reverse("audit_event", kwargs={"pk": self.pk})
 
 
 class OutboxMessage(models.Model):

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "connexcs.hosts.HostMiddleware",
+    "connexcs.audit.AuditContextMiddleware",  # first: events recorded by any later layer get the IP
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.sessions.PortalSessionCookieMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from .audit_views import AuditEventDetailView, AuditLogView
 from .dashboard import DashboardView
 
 
@@ -14,6 +15,8 @@ handler403 = "connexcs.errors.permission_denied"
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
+    path("setup/audit-log/", AuditLogView.as_view(), name="audit_log"),
+    path("setup/audit-log/<int:pk>/", AuditEventDetailView.as_view(), name="audit_event"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("carriers/", include("carriers.urls")),
