@@ -3,6 +3,7 @@ before and after (View Difference). Read-only: the log is append-only for everyo
 
 import datetime as dt
 import ipaddress
+from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables
@@ -18,6 +19,12 @@ from .selectors import audit_event_list
 from .views import ObjectDetailView, ObjectListView
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def audit_log_url(obj) -> str:
+    """The Audit Log showing the changes of this one row (its "View Audit Log" link)."""
+    table = ContentType.objects.get_for_model(obj).pk
+    return f"{reverse('audit_log')}?{urlencode({'table': table, 'object_id': obj.pk})}"
 
 
 def table_name(content_type: ContentType | None) -> str:
@@ -50,6 +57,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     table = django_filters.ModelChoiceFilter(
         field_name="content_type", queryset=ContentType.objects.none(), label="Table"
     )
+    object_id = django_filters.CharFilter(label="Primary Key", max_length=64)
     date_from = django_filters.DateFilter(
         field_name="created_at", method="since", label="From", widget=DATE_INPUT, help_text="UTC"
     )
@@ -59,7 +67,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["q", "action", "table", "date_from", "date_to"]
+        fields = ["q", "action", "table", "object_id", "date_from", "date_to"]
         form = AuditFilterForm
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,10 @@ import importlib
 
 from django import template
 
+from connexcs.audit_views import audit_log_url
+from connexcs.choices import Area
+from connexcs.permissions import can
+
 register = template.Library()
 
 
@@ -20,3 +24,9 @@ def delete_refusal(obj) -> str:
         return ""
     check = getattr(selectors, f"{meta.model_name}_delete_refusal", None)
     return check(obj) if check else ""
+
+
+@register.simple_tag
+def audit_link(obj, user) -> str:
+    """The URL of `obj`'s changes in the Audit Log, or "" for a user who may not read the log."""
+    return audit_log_url(obj) if can(user, Area.LOG) else ""

@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.choices import Area
+from accounts.choices import Access, Area
 from connexcs.audit import record
 from connexcs.choices import AuditAction
 from connexcs.models import AuditEvent
 from customers.models import Customer
-from tests.factories import AdminFactory, CustomerFactory, UserFactory
+from tests.factories import AdminFactory, CarrierFactory, CustomerFactory, UserFactory, grant
 from tests.viewtests import ViewTestCases
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,35 @@ class TestAuditLogViews(ViewTestCases):
             actor=None, action=AuditAction.CUSTOMER_CREATE, obj=CustomerFactory(), after={"name": "x"}
         )
         return [("audit_log", {}, "get"), ("audit_event", {"pk": event.pk}, "get")]
+
+
+def test_view_audit_log_beside_edit_lists_that_records_changes_only(client, admin):
+    customer = add_and_rename(client)
+    CustomerFactory(name="Globex")  # another customer's changes stay out
+    record(actor=None, action=AuditAction.CUSTOMER_DELETE, obj=Customer.objects.get(name="Globex"))
+    carrier = CarrierFactory()
+    record(actor=admin, action=AuditAction.CARRIER_UPDATE, obj=carrier, before={}, after={})
+    for page_url, obj, actions in (
+        (reverse("customers:customer_detail", kwargs={"pk": customer.pk}), customer, 2),
+        (reverse("carriers:carrier_detail", kwargs={"pk": carrier.pk}), carrier, 1),
+    ):
+        page = client.get(page_url).content.decode()
+        link = page.split("View Audit Log")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+        shown = client.get(link).context["table"].page.object_list
+        assert {(row.record.content_type.model_class(), row.record.object_id) for row in shown} == {
+            (type(obj), str(obj.pk))
+        }
+        assert len(shown) == actions
+
+
+def test_view_audit_log_is_offered_only_to_readers_of_the_log(client):
+    customer = CustomerFactory()
+    clerk = UserFactory()
+    grant(clerk, Area.CUSTOMER)
+    client.force_login(clerk)
+    page = client.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert "View Audit Log" not in page
+    grant(clerk, Area.LOG, access=Access.READ)
+    client.force_login(clerk)
+    page = client.get(reverse("customers:customer_detail", kwargs={"pk": customer.pk})).content.decode()
+    assert "View Audit Log" in page
