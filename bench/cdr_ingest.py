@@ -13,7 +13,8 @@ into a plain table shaped like the CDR table (no indexes, no idempotency, no rat
 rollups): the floor of what storing those rows costs on this machine.
 
 Prints one JSON line: {"cdrs", "batch", "clients", "seconds", "cdrs_per_s", "server_cpu_us_per_cdr",
-"baseline_copy_s", "baseline_cdrs_per_s", "ratio"} (ratio = our time / COPY's time).
+"peak_rss_mb", "baseline_copy_s", "baseline_cdrs_per_s", "ratio"} (ratio = our time / COPY's time;
+peak_rss_mb is the largest peak resident memory of one gunicorn worker over the run).
 Run: BENCH_DATABASE_URL=postgres:///cx_ingestbench .venv/bin/python bench/cdr_ingest.py
      [--cdrs 1000000] [--batch 5000] [--clients 2] [--spread-hours 480]
 """
@@ -139,6 +140,18 @@ def cpu_seconds(pids) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / HZ
+
+
+def peak_rss_mb(pids) -> float:
+    """The largest peak resident set (VmHWM) among these processes, in MB."""
+    peaks = [0]
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+    return round(max(peaks) / 1024, 1)
 
 
 def server_env() -> dict:
@@ -305,6 +318,7 @@ def main():
         ours = time.perf_counter() - started
         python_cpu = cpu_seconds(workers) - cpu_before[0]
         database_cpu = cpu_seconds(backends) - cpu_before[1]
+        worker_peak = peak_rss_mb(workers)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -337,6 +351,7 @@ def main():
                 "server_cpu_us_per_cdr": round((python_cpu + database_cpu) / created * 1e6, 1),
                 "workers_cpu_us_per_cdr": round(python_cpu / created * 1e6, 1),
                 "postgres_cpu_us_per_cdr": round(database_cpu / created * 1e6, 1),
+                "peak_rss_mb": worker_peak,
                 "baseline_copy_s": round(baseline, 2),
                 "baseline_cdrs_per_s": round(created / baseline),
                 "ratio": round(ours / baseline, 2),
