@@ -92,3 +92,4 @@ _.retail
 _.free_minutes_take  # packages/freeminutes.py: called by rating (routing/billing.py) per CDR
 # Django's ModelChoiceField calls it to label each choice (the audit log's Table filter).
 _.label_from_instance
+_.used_for  # notices: read by the Templates table (accessor) and the edit page

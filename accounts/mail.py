@@ -10,6 +10,8 @@ from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend
 from django.utils.functional import cached_property
 
+from notices import render as notices
+
 from .models import AccountSettings
 
 SMTP_TIMEOUT = 10  # seconds; a server that does not answer in time is reported, not waited on
@@ -43,10 +45,21 @@ def connection(row: AccountSettings | None = None):
     )
 
 
-def send(subject: str, body: str, to: list[str]) -> None:
+def send(subject: str, body: str, to: list[str], html: str = "") -> None:
     row = AccountSettings.load()
     from_address = (row.smtp_server and row.smtp_from) or settings.DEFAULT_FROM_EMAIL
-    mail.send_mail(subject, body, from_address, to, connection=connection(row))
+    mail.send_mail(subject, body, from_address, to, connection=connection(row), html_message=html or None)
+
+
+def user_data(user) -> dict:
+    """What templates may say about a panel user."""
+    return {"name": str(user), "email": user.email}
+
+
+def send_message(key: str, context: dict, to: list[str]) -> None:
+    """The stock message `key` as worded under Setup > Config > Templates."""
+    message = notices.message(key, context)
+    send(message.subject, message.text, to, html=message.html)
 
 
 def describe_failure(exc: Exception, row: AccountSettings | None = None) -> str:

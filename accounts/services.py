@@ -8,7 +8,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -34,8 +33,7 @@ def user_send_password_reset(*, user_id: int) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = panel_link(reverse("accounts:password_reset_confirm", args=[uid, token]))
-    body = render_to_string("registration/password_reset_email.txt", {"user": user, "link": link})
-    mail.send("Reset your connexcs password", body, [user.email])
+    mail.send_message("user_password_reset", {"user": mail.user_data(user), "link": link}, [user.email])
     audit.record(actor=None, action=AuditAction.USER_PASSWORD_RESET_SENT, obj=user)
 
 
@@ -43,10 +41,8 @@ def user_send_login_email(*, user_id: int, ip_address: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    body = render_to_string(
-        "accounts/login_email.txt", {"user": user, "ip_address": ip_address, "when": timezone.now()}
-    )
-    mail.send("New login to connexcs", body, [user.email])
+    context = {"user": mail.user_data(user), "ip_address": ip_address, "when": timezone.now()}
+    mail.send_message("user_login_alert", context, [user.email])
     audit.record(actor=None, action=AuditAction.USER_LOGIN_EMAIL_SENT, obj=user, note=ip_address)
 
 

@@ -8,7 +8,6 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -16,6 +15,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from connexcs import audit, outbox
 from connexcs.choices import AuditAction
 from connexcs.hosts import panel_link
+from notices import render as notices
 
 from . import mail, sms
 from .choices import Channel
@@ -125,15 +125,13 @@ def verification_deliver(*, code_id: int) -> None:
     try:
         if row.channel == Channel.EMAIL:
             link = panel_link(reverse("accounts:verify_link", args=[row.pk, code]))
-            body = render_to_string(
-                "accounts/verification_email.txt", {"user": row.user, "code": code, "link": link}
-            )
-            mail.send("Your connexcs verification code", body, [row.target])
+            context = {"user": mail.user_data(row.user), "code": code, "link": link}
+            mail.send_message("user_verification_code", context, [row.target])
         else:
             settings_row = AccountSettings.load()
-            sms.send_sms(
-                to=row.target, body=f"Your connexcs verification code is {code}", sender=settings_row.sms_from
-            )
+            context = {"user": mail.user_data(row.user), "code": code}
+            text = notices.message("user_verification_code", context).sms
+            sms.send_sms(to=row.target, body=text, sender=settings_row.sms_from)
     except sms.SmsError as exc:
         error = str(exc)[:500]
     except OSError as exc:  # smtplib's errors are OSErrors too

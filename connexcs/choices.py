@@ -106,6 +106,8 @@ class AuditAction(models.TextChoices):
     SIPUSER_PASSWORD_CHANGE = "sipuser.password_change", "SIP user: password change"
     SIPUSER_REVEAL_PASSWORD = "sipuser.reveal_password", "SIP user: reveal password"
     SIPUSER_UPDATE = "sipuser.update", "SIP user: update"
+    TEMPLATE_RESET = "template.reset", "Template: reset to stock"
+    TEMPLATE_UPDATE = "template.update", "Template: update"
     USER_TWO_FACTOR_DISABLED = "user.2fa_disabled", "User: 2FA disabled"
     USER_TWO_FACTOR_ENABLED = "user.2fa_enabled", "User: 2FA enabled"
     USER_TWO_FACTOR_ENROLMENT_STARTED = "user.2fa_enrolment_started", "User: 2FA enrolment started"

@@ -19,6 +19,7 @@ class Item:
     area: str | None = None
     # Shown instead of hiding the item when the area is missing (one's own pages need no area).
     fallback_url_name: str | None = None
+    sublabel: str = ""  # under the label, so "Setup > Config > Templates" reads as in the seeds
 
 
 MENU: list[tuple[str | None, list[Item]]] = [
@@ -44,7 +45,8 @@ MENU: list[tuple[str | None, list[Item]]] = [
         [
             Item("Settings", "servers:server_list", "hdd-network", "server"),
             Item("Integrations", "portal:domain_list", "globe", "portal"),
-            Item("Config", "packages:package_list", "box-seam", "customer"),
+            Item("Config", "packages:package_list", "box-seam", "customer", sublabel="Packages"),
+            Item("Config", "notices:template_list", "envelope-paper", "account", sublabel="Templates"),
             Item("Information", "audit_log", "journal-text", "log"),
             Item("My Account", "accounts:my_account", "person-gear", "account", "accounts:profile"),
         ],
@@ -55,7 +57,6 @@ MENU: list[tuple[str | None, list[Item]]] = [
 SUBLABELS = {
     "Settings": "Servers",
     "Integrations": "Portal",
-    "Config": "Packages",
     "Information": "Audit Log",
 }
 
@@ -92,7 +93,7 @@ def menu(request):
             entries.append(
                 {
                     "label": item.label,
-                    "sublabel": SUBLABELS.get(item.label, ""),
+                    "sublabel": item.sublabel or SUBLABELS.get(item.label, ""),
                     "url": url,
                     "icon": item.icon,
                     "active": active,

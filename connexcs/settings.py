@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "servers",
     "payments",
     "packages",
+    "notices",
 ]
 
 MIDDLEWARE = [

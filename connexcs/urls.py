@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("webhooks/", include("payments.webhook_urls")),
     path("", include("packages.urls")),
+    path("", include("notices.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -72,13 +72,10 @@ def set_password_url(user: PortalUser) -> str:
     return site_url(user.domain, path)
 
 
-def _send_set_password(user: PortalUser, *, subject: str, intro: str) -> None:
-    body = (
-        f"Hello {user.name},\n\n{intro}\n\n{set_password_url(user)}\n\n"
-        "The link works once. If you did not expect this email, ignore it.\n\n"
-        f"{user.domain.brand_name}\n"
-    )
-    mail.send(user.domain, subject, body, [user.email])
+def _send_set_password(user: PortalUser, key: str) -> None:
+    """One of the set-password messages (an invitation, a reset): a link that works once."""
+    context = {"user": {"name": user.name, "email": user.email}, "link": set_password_url(user)}
+    mail.send_message(user.domain, key, context, [user.email])
 
 
 def _snapshot(user: PortalUser) -> dict:
@@ -108,11 +105,7 @@ def portal_user_invite(*, actor: User, contact: Contact) -> PortalUser:
     user.invited_at = timezone.now()
     user.is_active = True
     user.save()
-    _send_set_password(
-        user,
-        subject=f"Your {brand.brand_name} portal account",
-        intro=f"You have been invited to the {brand.brand_name} customer portal. Choose your password here:",
-    )
+    _send_set_password(user, "portal_customer_invite")
     audit.record(actor=actor, action=AuditAction.PORTAL_USER_INVITE, obj=user, after=_snapshot(user))
     return user
 
@@ -137,11 +130,7 @@ def carrier_user_invite(
         user = PortalUser(domain=domain, carrier=carrier, email=email)
     user.name, user.invited_at, user.is_active = name, timezone.now(), True
     user.save()
-    _send_set_password(
-        user,
-        subject=f"Your {domain.brand_name} carrier portal account",
-        intro=f"You have been invited to the {domain.brand_name} carrier portal. Choose your password here:",
-    )
+    _send_set_password(user, "portal_carrier_invite")
     audit.record(actor=actor, action=AuditAction.PORTAL_USER_INVITE, obj=user, after=_snapshot(user))
     return user
 
@@ -201,11 +190,7 @@ def portal_user_reset_request(*, brand: PortalDomain, email: str) -> None:
     user = PortalUser.objects.filter(domain=brand, email=email, is_active=True).first()
     if user is None:
         return
-    _send_set_password(
-        user,
-        subject=f"Reset your {brand.brand_name} portal password",
-        intro="Someone (hopefully you) asked to reset your portal password. Choose a new one here:",
-    )
+    _send_set_password(user, "portal_password_reset")
 
 
 @transaction.atomic
@@ -326,11 +311,8 @@ def signup_request(
     link = site_url(
         brand, reverse("portal_site:signup_verify", urlconf="portal.site_urls", kwargs={"token": token})
     )
-    body = (
-        f"Hello {name},\n\nConfirm your email address to open your {brand.brand_name} account:\n\n"
-        f"{link}\n\nThe link works for two days. If you did not sign up, ignore this email.\n"
-    )
-    mail.send(brand, f"Confirm your {brand.brand_name} sign-up", body, [email])
+    context = {"name": name, "email": email, "company": company, "link": link}
+    mail.send_message(brand, "portal_signup_confirm", context, [email])
     return link
 
 

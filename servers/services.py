@@ -315,6 +315,17 @@ def server_heartbeat(*, token: str, beat: Heartbeat, remote_ip: str) -> Server |
     return server
 
 
+def _server_data(server: Server) -> dict:
+    """What templates may say about a server."""
+    return {
+        "name": server.name,
+        "ip": server.ip or "",
+        "url": f"{settings.PANEL_URL}{server.get_absolute_url()}",
+        "last_heartbeat_at": server.last_heartbeat_at,
+        "expires_at": server.expires_at,
+    }
+
+
 def server_send_ip_email(*, server_id: int) -> None:
     with transaction.atomic():
         server = (
@@ -330,14 +341,9 @@ def server_send_ip_email(*, server_id: int) -> None:
             return
         server.ip_emailed_at = timezone.now()
         server.save(update_fields=["ip_emailed_at"])
-    body = (
-        f"Your server {server.name} is running.\n\n"
-        f"IP address: {server.ip}\n\n"
-        f"Point your customers' and carriers' SIP traffic at {server.ip}:5060. The address is also in "
-        f"the server list: {settings.PANEL_URL}/servers/\n"
-    )
+    context = {"server": _server_data(server), "servers_url": f"{settings.PANEL_URL}/servers/"}
     try:
-        mail.send(f"Server {server.name} is running at {server.ip}", body, [user.email])
+        mail.send_message("server_ready", context, [user.email])
     except Exception:
         Server.objects.filter(pk=server_id).update(ip_emailed_at=None)  # the retry sends it again
         raise
@@ -381,13 +387,8 @@ def server_send_unreachable_alert(*, server_id: int) -> None:
             return
         server.unreachable_alerted_at = timezone.now()
         server.save(update_fields=["unreachable_alerted_at"])
-    body = (
-        f"The server {server.name} ({server.ip or 'no IP yet'}) has not reported since "
-        f"{server.last_heartbeat_at:%Y-%m-%d %H:%M:%S} UTC.\n\n"
-        f"{settings.PANEL_URL}{server.get_absolute_url()}\n"
-    )
     try:
-        mail.send(f"Server {server.name} is unreachable", body, [user.email])
+        mail.send_message("server_unreachable", {"server": _server_data(server)}, [user.email])
     except Exception:
         Server.objects.filter(pk=server_id).update(unreachable_alerted_at=None)
         raise
@@ -438,13 +439,7 @@ def server_send_expired_alert(*, server_id: int) -> None:
     user = server.created_by
     if user is None or not user.email_verified_at:
         return
-    body = (
-        f"The test period of server {server.name} ({server.ip or 'no IP yet'}) ended on "
-        f"{server.expires_at:%Y-%m-%d %H:%M} UTC: it takes no more calls.\n\n"
-        f"To resume, set a later Expires on its page and Re-deploy it:\n"
-        f"{settings.PANEL_URL}{server.get_absolute_url()}\n"
-    )
-    mail.send(f"Server {server.name} has expired", body, [user.email])
+    mail.send_message("server_expired", {"server": _server_data(server)}, [user.email])
 
 
 # --- Lifecycle from the server page --------------------------------------------------------------

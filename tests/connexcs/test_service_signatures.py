@@ -9,12 +9,13 @@ import pytest
 from accounts import services as accounts_services
 from carriers import services as carriers_services
 from customers import services as customers_services
+from notices import services as notices_services
 from routing import services as routing_services
 from routing.services import ingress_route_create, ingress_route_update
 from tests.factories import AdminFactory
 from tests.routing import factories as rf
 
-MODULES = [accounts_services, customers_services, carriers_services, routing_services]
+MODULES = [accounts_services, customers_services, carriers_services, routing_services, notices_services]
 
 
 def public_services():

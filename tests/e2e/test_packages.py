@@ -29,7 +29,7 @@ def test_create_a_package_assign_it_and_see_the_setup_charge(page, viewport):
     menu = page.get_by_role("navigation", name="Main menu")
     if viewport is PHONE:
         page.get_by_role("button", name="Menu").click()
-    menu.get_by_role("link", name="Config").click()
+    menu.get_by_role("link", name="Config (Packages)").click()
     expect(page.get_by_role("heading", name="Packages")).to_be_visible()
     page.get_by_role("link", name="Add Package").click()
     page.get_by_label("Name").fill("Gold DID")
