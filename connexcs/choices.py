@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     PACKAGE_REMOVE = "package.remove", "Package: remove"
     PACKAGE_UPDATE = "package.update", "Package: update"
     PAYMENT_CREATE = "payment.create", "Payment: create"
+    PAYMENT_CONFIRMATION_SENT = "payment.confirmation_sent", "Payment: confirmation emailed"
     PAYMENT_GATEWAY_CHECK = "payment_gateway.check", "Payment gateway: refresh"
     PAYMENT_GATEWAY_CREATE = "payment_gateway.create", "Payment gateway: create"
     PAYMENT_GATEWAY_DELETE = "payment_gateway.delete", "Payment gateway: delete"

@@ -68,9 +68,18 @@ class SIPUserEditForm(forms.Form):
 class PaymentForm(forms.Form):
     # A new key each time the form is shown, so a double click or a retried POST books one payment.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
-    description = forms.CharField(max_length=255)
+    description = forms.CharField(
+        max_length=255,
+        help_text="Text after a # is a private note: the customer's portal and emails do not show it.",
+    )
     amount = forms.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
     status = forms.ChoiceField(choices=PaymentStatus.choices, initial=PaymentStatus.PENDING)
+    email_confirmation = forms.BooleanField(
+        label="Email Confirmation",
+        required=False,
+        help_text="Email every contact of the customer that the payment was received and applied, once it is "
+        "Complete (now, or when a Pending payment is marked Complete).",
+    )
 
     def clean_idempotency_key(self):
         # A POST from outside the form (no key) is a new payment each time.

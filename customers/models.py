@@ -165,6 +165,12 @@ class Payment(models.Model):
     # Generated when the Add Payment form is shown; a second POST of that form finds this row
     # instead of booking the money twice. Empty for payments made without a form.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    email_confirmation = models.BooleanField(
+        "Email Confirmation",
+        default=False,
+        help_text="Once the payment is Complete, email every contact of the customer that it was received.",
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -175,6 +181,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.description} {self.amount} {self.currency}"
+
+    @property
+    def public_description(self) -> str:
+        """What the customer sees: the description up to a # (the rest is the operator's note)."""
+        return self.description.split("#", 1)[0].strip()
 
 
 class LedgerEntry(models.Model):

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
+from accounts import mail
 from accounts.models import User
-from connexcs import audit, peers, versioning
+from connexcs import audit, outbox, peers, versioning
 from connexcs.choices import AuditAction
 from connexcs.dns import SIP_PORT, Transport
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO, validate_currency
@@ -25,6 +27,7 @@ from . import selectors
 from .choices import CustomerStatus, Direction, LedgerKind, PaymentStatus
 from .models import Contact, Customer, IPAuth, LedgerEntry, Payment, SIPUser
 from .tasks import resolve_ipauth as resolve_ipauth_task
+from .tasks import send_payment_confirmation as send_payment_confirmation_task
 
 CUSTOMER_FIELDS = (
     "name",
@@ -565,6 +568,7 @@ def payment_create(
     amount: Decimal | str,
     status: str = PaymentStatus.PENDING,
     idempotency_key: uuid.UUID | None = None,
+    email_confirmation: bool = False,
 ) -> Payment:
     """Book a payment. With an idempotency key, the same key again returns the first payment
     (even when both requests arrive together: the unique constraint decides, not a prior read)."""
@@ -576,6 +580,10 @@ def payment_create(
     amount = _money("amount", amount, positive=True)
     if status not in PaymentStatus.values:
         raise ValidationError({"status": "Choose a valid status."})
+    if email_confirmation and not customer.contacts.exists():
+        raise ValidationError(
+            {"email_confirmation": f"{customer.name} has no contacts to email: add one under Contacts first."}
+        )
     try:
         with transaction.atomic():  # a savepoint, so a lost race leaves this transaction usable
             payment = Payment.objects.create(
@@ -586,6 +594,7 @@ def payment_create(
                 status=status,
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
                 idempotency_key=idempotency_key,
+                email_confirmation=email_confirmation,
             )
     except IntegrityError:
         # The other request committed first; its row is visible now (read committed).
@@ -594,9 +603,57 @@ def payment_create(
             raise
         return existing
     _ledger_sync(payment)
+    _queue_confirmation(payment)
     audit.record(actor=actor, action=AuditAction.PAYMENT_CREATE, obj=payment, after=audit.snapshot(payment))
     versioning.bump("routing")
     return payment
+
+
+def _queue_confirmation(payment: Payment) -> None:
+    """The Email Confirmation goes out (after commit) once a payment that asks for it is Complete."""
+    if (
+        payment.email_confirmation
+        and payment.status == PaymentStatus.COMPLETE
+        and not payment.confirmation_sent_at
+    ):
+        outbox.enqueue(send_payment_confirmation_task, payment.pk)
+
+
+def payment_send_confirmation(*, payment_id: int) -> None:
+    """Email the customer's contacts that the payment was received and applied (once)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("customer").filter(pk=payment_id).first()
+        if (
+            payment is None
+            or not payment.email_confirmation
+            or payment.confirmation_sent_at
+            or payment.status != PaymentStatus.COMPLETE
+        ):
+            return
+        customer = payment.customer
+        to = sorted(customer.contacts.values_list("email", flat=True))
+        if not to:
+            return
+        payment.confirmation_sent_at = timezone.now()
+        payment.save(update_fields=["confirmation_sent_at"])
+        context = {
+            "customer": {
+                "id": customer.pk,
+                "name": customer.name,
+                "currency": customer.currency,
+                "balance": selectors.customer_balance(customer),
+            },
+            "payment": {
+                "id": payment.pk,
+                "description": payment.public_description,
+                "amount": payment.amount,
+                "currency": payment.currency,
+                "date": payment.created_at,
+            },
+        }
+        # Sent inside the transaction: a failed send rolls back the sent mark and the task retries.
+        mail.send_message("payment_confirmation", context, to)
+    audit.record(actor=None, action=AuditAction.PAYMENT_CONFIRMATION_SENT, obj=payment, note=", ".join(to))
 
 
 @transaction.atomic
@@ -610,6 +667,7 @@ def payment_set_status(*, actor: User, instance: Payment, status: str) -> Paymen
     payment.status = status
     payment.save(update_fields=["status"])
     _ledger_sync(payment)
+    _queue_confirmation(payment)
     audit.record(
         actor=actor, action=AuditAction.PAYMENT_STATUS, obj=payment, before=before, after={"status": status}
     )

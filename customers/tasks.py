@@ -19,3 +19,10 @@ def refresh_dns() -> None:
     from .services import ipauth_queue_due_resolutions
 
     ipauth_queue_due_resolutions(older_than_seconds=settings.DNS_REFRESH_SECONDS)
+
+
+@retrying_task()
+def send_payment_confirmation(payment_id: int) -> None:
+    from .services import payment_send_confirmation
+
+    payment_send_confirmation(payment_id=payment_id)

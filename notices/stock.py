@@ -7,6 +7,7 @@ pass data of the same shape (dicts, lists, text, numbers and dates only).
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,33 @@ STOCK: dict[str, Stock] = {
             "company": "Newcomer Telecom",
             "brand": _BRAND,
             "link": "https://portal.acme.example/signup/verify/token/",
+        },
+    ),
+    "payment_confirmation": Stock(
+        name="Payment Confirmation",
+        used_for="Add Payment with Email Confirmation: to each contact of the customer, once it is Complete.",
+        subject="Payment received: {{currencyFormat payment.amount payment.currency}}",
+        text=(
+            "Hello {{customer.name}},\n\nWe have received your payment of "
+            "{{currencyFormat payment.amount payment.currency}}"
+            "{{#if payment.description}} ({{payment.description}}){{/if}} and applied it to your account "
+            "{{customer.id}} on {{dateFormat payment.date 'll'}}.\n\n"
+            "Your balance is now {{currencyFormat customer.balance customer.currency}}.\n\nThank you.\n"
+        ),
+        sample={
+            "customer": {
+                "id": 1042,
+                "name": "Acme Telecom",
+                "currency": "USD",
+                "balance": Decimal("1250.50"),
+            },
+            "payment": {
+                "id": 311,
+                "description": "Wire 42",
+                "amount": Decimal("500.00"),
+                "currency": "USD",
+                "date": _WHEN,
+            },
         },
     ),
     "server_ready": Stock(

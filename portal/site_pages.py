@@ -438,7 +438,8 @@ class PaymentDownloadView(PaymentListView):
         def rows():
             yield ["date", "description", "amount", "currency", "status"]
             for p in site_selectors.payments(customer=request.portal_customer).iterator(chunk_size=2000):
-                safe = "'" + p.description if p.description.startswith(FORMULA_START) else p.description
+                text = p.public_description
+                safe = "'" + text if text.startswith(FORMULA_START) else text
                 yield [p.created_at.isoformat(), safe, f"{p.amount}", p.currency, p.get_status_display()]
 
         return _Download.response(rows(), "payments", "csv")
