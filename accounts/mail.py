@@ -45,10 +45,16 @@ def connection(row: AccountSettings | None = None):
     )
 
 
-def send(subject: str, body: str, to: list[str], html: str = "") -> None:
+def send(subject: str, body: str, to: list[str], html: str = "", attachments: tuple = ()) -> None:
+    """`attachments`: (file name, content, MIME type) each."""
     row = AccountSettings.load()
     from_address = (row.smtp_server and row.smtp_from) or settings.DEFAULT_FROM_EMAIL
-    mail.send_mail(subject, body, from_address, to, connection=connection(row), html_message=html or None)
+    message = mail.EmailMultiAlternatives(subject, body, from_address, to, connection=connection(row))
+    if html:
+        message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send()
 
 
 def user_data(user) -> dict:

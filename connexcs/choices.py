@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     IPAUTH_DELETE = "ipauth.delete", "IP auth: delete"
     IPAUTH_RESOLVE = "ipauth.resolve", "IP auth: resolve"
     IPAUTH_UPDATE = "ipauth.update", "IP auth: update"
+    MAILING_SEND = "mailing.send", "Send: email or SMS to customers"
     ONLINE_PAYMENT_CONFIRM = "online_payment.confirm", "Online payment: confirm"
     ONLINE_PAYMENT_FAIL = "online_payment.fail", "Online payment: failed or cancelled"
     ONLINE_PAYMENT_REFUND = "online_payment.refund", "Online payment: refund"

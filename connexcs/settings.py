@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "payments",
     "packages",
     "notices",
+    "mailings",
 ]
 
 MIDDLEWARE = [

@@ -32,5 +32,6 @@ urlpatterns = [
     path("webhooks/", include("payments.webhook_urls")),
     path("", include("packages.urls")),
     path("", include("notices.urls")),
+    path("", include("mailings.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -19,6 +19,14 @@ class MoneyColumn(tables.Column):
 
 
 class CustomerTable(tables.Table):
+    # Ticked customers go to Send (the form is in the page's actions; the boxes join it by `form=`).
+    pk = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "input": {"form": "send-form", "aria-label": "Tick"},
+            "th__input": {"data-tick-all": "pk", "aria-label": "Tick all"},
+        },
+    )
     name = tables.LinkColumn("customers:customer_detail", args=[tables.A("pk")])
     balance = MoneyColumn(verbose_name="Balance")
     debit_limit = MoneyColumn(verbose_name="Debit Limit")
@@ -26,7 +34,7 @@ class CustomerTable(tables.Table):
 
     class Meta:
         model = Customer
-        fields = ["name", "status", "currency", "balance", "debit_limit", "channels"]
+        fields = ["pk", "name", "status", "currency", "balance", "debit_limit", "channels"]
         order_by = "name"
         empty_text = "No customers yet."
 

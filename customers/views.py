@@ -38,6 +38,7 @@ class CustomerArea:
 
 
 class CustomerListView(CustomerArea, ObjectListView):
+    template_name = "customers/customer_list.html"
     selector = selectors.customer_list
     table = CustomerTable
     filterset = CustomerFilterSet

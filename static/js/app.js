@@ -70,3 +70,11 @@ document.body.addEventListener("htmx:afterSwap", function (event) {
   wrapTables(document);
   hideIcons(document);
 });
+
+// A table's "tick all" box ticks (or clears) every row's box of the same name.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.dataset || !box.dataset.tickAll) return;
+  box.closest("table").querySelectorAll('tbody input[type="checkbox"][name="' + box.dataset.tickAll + '"]')
+    .forEach(function (row) { row.checked = box.checked; });
+});
