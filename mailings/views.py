@@ -64,6 +64,9 @@ class MailingListView(MailingArea, ObjectListView):
     filterset = MailingFilterSet
     title = "Sent to Customers"
 
+    def get_breadcrumbs(self):
+        return [("Customers", reverse("customers:customer_list")), (self.title, None)]
+
 
 class MailingDetailView(MailingArea, ObjectDetailView):
     """One mailing: progress while the worker sends, then what happened per customer."""
@@ -72,6 +75,9 @@ class MailingDetailView(MailingArea, ObjectDetailView):
     context_object_name = "mailing"
     list_label = "Sent to Customers"
     list_url_name = "mailings:mailing_list"
+
+    def get_breadcrumbs(self):
+        return [("Customers", reverse("customers:customer_list")), *super().get_breadcrumbs()]
 
     def get_template_names(self):
         return ["mailings/_mailing_status.html"] if self.request.htmx else [self.template_name]

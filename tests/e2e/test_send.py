@@ -34,6 +34,8 @@ def test_operator_emails_two_customers_their_rate_cards(page, viewport, celery_w
     for name in ("Acme Telecom", "Beta Voice"):
         page.locator("main table tbody tr", has_text=name).get_by_role("checkbox").check()
     page.get_by_role("button", name="Send").click()
+    assert page_width(page) <= viewport["width"]
+    page.screenshot(path=str(SHOTS / f"send_pick_{viewport['width']}.png"), full_page=True)
     page.get_by_role("button", name="Email the ticked customers").click()
 
     expect(page.get_by_role("heading", name="Send Email")).to_be_visible()
