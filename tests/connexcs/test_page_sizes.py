@@ -44,6 +44,7 @@ PAGES = {
     "packages:package_list": (None, 25, "table"),
     "packages:customer_packages": ("customer", 25, "table"),
     "notices:template_list": (None, 25, "table"),
+    "mailings:mailing_list": (None, 25, "table"),
     "audit_log": (None, 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]
