@@ -199,6 +199,43 @@ def customer_update(
 
 
 @transaction.atomic
+def customer_bulk_update(
+    *,
+    actor: User,
+    customers: list[Customer],
+    status: str = UNSET,
+    channels: int = UNSET,
+    cps: int = UNSET,
+    portal_access: bool = UNSET,
+) -> list[Customer]:
+    """Management > Customers > Bulk Edit: the same change on every chosen customer, each audited;
+    all or none (one refusal leaves every customer as it was)."""
+    changes = given(status=status, channels=channels, cps=cps, portal_access=portal_access)
+    if not customers:
+        raise ValidationError({"customers": "Tick at least one customer."})
+    if not changes:
+        raise ValidationError(
+            "Choose at least one field to change; the others keep each customer's own value."
+        )
+    pks = {c.pk for c in customers}
+    # Locked in one order, so two bulk edits never deadlock.
+    locked = list(Customer.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    if len(locked) != len(pks):
+        raise ValidationError(
+            {"customers": "A chosen customer was deleted meanwhile; reload and choose again."}
+        )
+    updated = []
+    for customer in locked:
+        try:
+            updated.append(customer_update(actor=actor, instance=customer, **changes))
+        except ValidationError as exc:
+            raise ValidationError(
+                {field: [f"{customer}: {m}" for m in msgs] for field, msgs in exc.message_dict.items()}
+            ) from exc
+    return updated
+
+
+@transaction.atomic
 def customer_delete(*, actor: User, instance: Customer) -> None:
     """Delete a customer with its contacts and authentication; never one with money history or routes."""
     customer = Customer.objects.select_for_update().get(pk=instance.pk)

@@ -19,11 +19,11 @@ class MoneyColumn(tables.Column):
 
 
 class CustomerTable(tables.Table):
-    # Ticked customers go to Send (the form is in the page's actions; the boxes join it by `form=`).
+    # Ticked customers go to Send or Bulk Edit (the form is in the actions; boxes join it by `form=`).
     pk = tables.CheckBoxColumn(
         accessor="pk",
         attrs={
-            "input": {"form": "send-form", "aria-label": "Tick"},
+            "input": {"form": "tick-form", "aria-label": "Tick"},
             "th__input": {"data-tick-all": "pk", "aria-label": "Tick all"},
         },
     )

@@ -20,6 +20,7 @@ from .filters import ContactFilterSet, CustomerFilterSet, PaymentFilterSet
 from .forms import (
     ContactForm,
     CustomerAddForm,
+    CustomerBulkEditForm,
     CustomerForm,
     IPAuthForm,
     PaymentForm,
@@ -190,6 +191,39 @@ class ContactAddView(CustomerChildEditView):
     active_tab = "Contacts"
     success_url_name = "customers:customer_contacts"
     success_message = "Contact saved."
+
+
+class CustomerBulkEditView(CustomerArea, ObjectEditView):
+    """Bulk Edit on the customer list: the ticked customers arrive as `?pk=..&pk=..`."""
+
+    form = CustomerBulkEditForm
+    create_service = services.customer_bulk_update
+    success_url_name = "customers:customer_list"
+    title = "Bulk Edit"
+
+    def get_breadcrumbs(self):
+        return [("Customers", reverse("customers:customer_list")), (self.title, None)]
+
+    def get_cancel_url(self):
+        return reverse("customers:customer_list")
+
+    def get_initial(self):
+        return {"customers": [pk for pk in self.request.GET.getlist("pk") if pk.isdigit()]}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "customers": selectors.customer_list(actor=self.request.user)}
+
+    def get_service_kwargs(self, form):
+        return {"customers": list(form.cleaned_data["customers"]), **form.changes()}
+
+    def saved(self):
+        self.success_message = f"Updated {len(self.result)} customer{'s' if len(self.result) != 1 else ''}."
+        return super().saved()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            confirm="Change the chosen fields on every chosen customer?", submit_label="Save", **kwargs
+        )
 
 
 class CustomerDeleteView(CustomerArea, ObjectDeleteView):

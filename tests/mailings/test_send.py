@@ -63,7 +63,7 @@ class TestMailingViews(ViewTestCases):
 
 def test_ticked_customers_arrive_chosen_and_each_gets_its_own_email(admin_client, acme, beta):
     listing = admin_client.get(reverse("customers:customer_list")).content.decode()
-    assert 'form="send-form"' in listing and "Email the ticked customers" in listing
+    assert 'form="tick-form"' in listing and "Email the ticked customers" in listing
 
     page = admin_client.get(reverse("mailings:mailing_send"), {"pk": [acme.pk, beta.pk], "channel": "email"})
     html = page.content.decode()

@@ -1,0 +1,48 @@
+"""Management > Customers > Bulk Edit: tick two customers, set Status and Flow Speed (CPS), confirm;
+both change and the third does not. At desktop and phone width."""
+
+import pytest
+from playwright.sync_api import expect
+
+from customers.models import Customer
+from tests.e2e.conftest import log_in
+from tests.e2e.test_carrier_payments import SHOTS
+from tests.e2e.test_phone_width import DESKTOP, PHONE, page_width
+from tests.factories import PASSWORD, AdminFactory, CustomerFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_operator_bulk_edits_two_customers(page, viewport):
+    AdminFactory(email="ops@example.test")
+    for name in ("Acme Telecom", "Beta Voice", "Gamma Untouched"):
+        CustomerFactory(name=name, cps=3)
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(viewport)
+    log_in(page, "ops@example.test", PASSWORD)
+    page.goto("/customers/")
+
+    for name in ("Acme Telecom", "Beta Voice"):
+        page.locator("main table tbody tr", has_text=name).get_by_role("checkbox").check()
+    page.get_by_role("button", name="Bulk Edit").click()
+
+    expect(page.get_by_role("heading", name="Bulk Edit")).to_be_visible()
+    page.get_by_label("Status").select_option(label="Penalty")
+    page.get_by_label("Flow Speed (CPS)").fill("0")
+    assert page_width(page) <= viewport["width"]
+    page.screenshot(path=str(SHOTS / f"bulk_edit_{viewport['width']}.png"), full_page=True)
+    page.get_by_role("button", name="Save").click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Change the chosen fields on every chosen customer?")
+    dialog.get_by_role("button", name="Confirm").click()
+
+    expect(page.locator("main")).to_contain_text("Updated 2 customers.")
+    expect(page.locator("main table tbody tr", has_text="Acme Telecom")).to_contain_text("Penalty")
+    expect(page.locator("main table tbody tr", has_text="Gamma Untouched")).to_contain_text("Active")
+    values = {c.name: (c.status, c.cps) for c in Customer.objects.all()}
+    assert values == {
+        "Acme Telecom": ("penalty", 0),
+        "Beta Voice": ("penalty", 0),
+        "Gamma Untouched": ("active", 3),
+    }
