@@ -73,6 +73,16 @@ class CustomerBulkEditForm(forms.Form):
         return {f: data[f] for f in ("status", "channels", "cps", "portal_access") if data.get(f) not in kept}
 
 
+class CustomerBulkDeleteForm(forms.Form):
+    customers = forms.ModelMultipleChoiceField(
+        queryset=Customer.objects.none(), widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = customers
+
+
 class ContactForm(ServiceValidatedModelForm):
     class Meta:
         model = Contact

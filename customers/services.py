@@ -236,6 +236,23 @@ def customer_bulk_update(
 
 
 @transaction.atomic
+def customer_bulk_delete(*, actor: User, customers: list[Customer]) -> int:
+    """Management > Customers > Delete with several ticked: all or none. One that must be kept
+    (payments, charges, ingress routes) refuses the whole delete, naming each such customer."""
+    if not customers:
+        raise ValidationError({"customers": "Tick at least one customer."})
+    locked = list(
+        Customer.objects.select_for_update().filter(pk__in={c.pk for c in customers}).order_by("pk")
+    )
+    refusals = selectors.customer_delete_refusals(customers=locked)
+    if refusals:
+        raise ValidationError({"customers": [refusals[c.pk] for c in locked if c.pk in refusals]})
+    for customer in locked:
+        customer_delete(actor=actor, instance=customer)
+    return len(locked)
+
+
+@transaction.atomic
 def customer_delete(*, actor: User, instance: Customer) -> None:
     """Delete a customer with its contacts and authentication; never one with money history or routes."""
     customer = Customer.objects.select_for_update().get(pk=instance.pk)

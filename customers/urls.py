@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.CustomerListView.as_view(), name="customer_list"),
     path("add/", views.CustomerAddView.as_view(), name="customer_add"),
     path("bulk-edit/", views.CustomerBulkEditView.as_view(), name="customer_bulk_edit"),
+    path("bulk-delete/", views.CustomerBulkDeleteView.as_view(), name="customer_bulk_delete"),
     path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer_detail"),
     path("<int:pk>/edit/", views.CustomerEditView.as_view(), name="customer_edit"),
     path("<int:pk>/delete/", views.CustomerDeleteView.as_view(), name="customer_delete"),

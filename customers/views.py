@@ -20,6 +20,7 @@ from .filters import ContactFilterSet, CustomerFilterSet, PaymentFilterSet
 from .forms import (
     ContactForm,
     CustomerAddForm,
+    CustomerBulkDeleteForm,
     CustomerBulkEditForm,
     CustomerForm,
     IPAuthForm,
@@ -224,6 +225,36 @@ class CustomerBulkEditView(CustomerArea, ObjectEditView):
         return super().get_context_data(
             confirm="Change the chosen fields on every chosen customer?", submit_label="Save", **kwargs
         )
+
+
+class CustomerBulkDeleteView(CustomerBulkEditView):
+    """Delete with several customers ticked: the page names them, says which must be kept, and
+    deletes all of them or none."""
+
+    template_name = "customers/customer_bulk_delete.html"
+    form = CustomerBulkDeleteForm
+    create_service = services.customer_bulk_delete
+    title = "Delete Customers"
+
+    def get_service_kwargs(self, form):
+        return {"customers": list(form.cleaned_data["customers"])}
+
+    def saved(self):
+        self.success_message = f"Deleted {self.result} customer{'s' if self.result != 1 else ''}."
+        return super(CustomerBulkEditView, self).saved()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        pks = form.data.getlist("customers") if form.is_bound else form.initial["customers"]
+        chosen = list(selectors.customer_list(actor=self.request.user).filter(pk__in=pks))
+        refusals = selectors.customer_delete_refusals(customers=chosen)
+        context.update(
+            chosen=[(c, refusals.get(c.pk, "")) for c in chosen],
+            refused=len(refusals),
+            confirm=f"Delete {len(chosen)} customer{'s' if len(chosen) != 1 else ''}? This cannot be undone.",
+        )
+        return context
 
 
 class CustomerDeleteView(CustomerArea, ObjectDeleteView):

@@ -40,6 +40,7 @@ def pages(w):
         ("customers:customer_list", {}, "get"),
         ("customers:customer_add", {}, "get"),
         ("customers:customer_bulk_edit", {}, "get"),
+        ("customers:customer_bulk_delete", {}, "get"),
         ("customers:customer_detail", {"pk": c}, "get"),
         ("customers:customer_edit", {"pk": c}, "get"),
         ("customers:customer_delete", {"pk": c}, "get"),

@@ -1,5 +1,5 @@
 """Management > Customers > Bulk Edit: tick two customers, set Status and Flow Speed (CPS), confirm;
-both change and the third does not. At desktop and phone width."""
+both change and the third does not. Then Delete with the third ticked. At desktop and phone width."""
 
 import pytest
 from playwright.sync_api import expect
@@ -46,3 +46,16 @@ def test_operator_bulk_edits_two_customers(page, viewport):
         "Beta Voice": ("penalty", 0),
         "Gamma Untouched": ("active", 3),
     }
+
+    page.locator("main table tbody tr", has_text="Gamma Untouched").get_by_role("checkbox").check()
+    assert page_width(page) <= viewport["width"]
+    page.screenshot(path=str(SHOTS / f"bulk_list_{viewport['width']}.png"), full_page=True)
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", name="Delete Customers")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Gamma Untouched")
+    page.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Delete 1 customer? This cannot be undone.")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(page.locator("main")).to_contain_text("Deleted 1 customer.")
+    assert sorted(Customer.objects.values_list("name", flat=True)) == ["Acme Telecom", "Beta Voice"]
