@@ -48,6 +48,13 @@ MENU: list[tuple[str | None, list[Item]]] = [
             Item("Config", "packages:package_list", "box-seam", "customer", sublabel="Packages"),
             Item("Config", "notices:template_list", "envelope-paper", "account", sublabel="Templates"),
             Item("Information", "audit_log", "journal-text", "log"),
+            Item(
+                "Information",
+                "certificates:certificate_list",
+                "shield-lock",
+                "portal",
+                sublabel="Certificate",
+            ),
             Item("My Account", "accounts:my_account", "person-gear", "account", "accounts:profile"),
         ],
     ),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "packages",
     "notices",
     "mailings",
+    "certificates",
 ]
 
 MIDDLEWARE = [

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("packages.urls")),
     path("", include("notices.urls")),
     path("", include("mailings.urls")),
+    path("", include("certificates.urls")),
     path("django-admin/", admin.site.urls),
 ]

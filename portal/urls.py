@@ -20,4 +20,5 @@ urlpatterns = [
     path("carriers/<int:pk>/portal/", views.CarrierPortalView.as_view(), name="carrier_portal"),
     path("carriers/<int:pk>/portal/invite/", views.CarrierInviteView.as_view(), name="carrier_invite"),
     path("tls/ask", views.caddy_ask, name="caddy_ask"),
+    path("tls/certificate", views.caddy_certificate, name="caddy_certificate"),
 ]

@@ -11,6 +11,7 @@ from django.views.generic.detail import SingleObjectMixin
 from accounts.choices import Area
 from carriers.models import Carrier
 from carriers.views import CarrierPage
+from certificates import selectors as certificate_selectors
 from connexcs.tabs import ViewTab, register
 from connexcs.views import (
     ObjectActionView,
@@ -169,9 +170,24 @@ def caddy_ask(request):
     """Caddy's on-demand TLS `ask`: 200 lets it get a certificate for ?domain=, anything else refuses."""
     if not _ask_allowed(request):
         return HttpResponseForbidden("Not from here.", content_type="text/plain")
-    if services.domain_certificate_ask(domain=request.GET.get("domain", "")):
+    domain = request.GET.get("domain", "").strip().lower().rstrip(".")
+    if certificate_selectors.managed_domain(domain) or services.domain_certificate_ask(domain=domain):
         return HttpResponse("yes", content_type="text/plain")
     return HttpResponse("no", status=404, content_type="text/plain")
+
+
+@require_GET
+def caddy_certificate(request):
+    """Caddy's `get_certificate http`: a User Provided certificate's chain and key for ?server_name=,
+    or 204 (Caddy then uses its own). The key leaves the database only here, to loopback."""
+    if not _ask_allowed(request):
+        return HttpResponseForbidden("Not from here.", content_type="text/plain")
+    served = certificate_selectors.served_for(request.GET.get("server_name", ""))
+    if not served:
+        return HttpResponse(status=204)
+    response = HttpResponse(served, content_type="application/x-pem-file")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ContactInviteView(ObjectActionView):

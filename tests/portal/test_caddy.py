@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from certificates import services as certificate_services
+from tests.certificates.pki import CA
+from tests.factories import AdminFactory
 from tests.portal.factories import PortalDomainFactory, VerifiedDomainFactory
 
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
@@ -56,6 +59,7 @@ def caddy(live_server, tmp_path):
 https:// {{
 	tls internal {{
 		on_demand
+		get_certificate http http://127.0.0.1:{panel_port}/portal/tls/certificate
 	}}
 	reverse_proxy 127.0.0.1:{panel_port}
 }}
@@ -75,9 +79,12 @@ https:// {{
         log.close()
 
 
-def fetch(port: int, domain: str, root: Path) -> tuple[dict, str]:
-    """TLS to Caddy with SNI `domain`, verifying against Caddy's own local CA; GET / for that host."""
-    context = ssl.create_default_context(cafile=str(root / "pki/authorities/local/root.crt"))
+def fetch(port: int, domain: str, root: Path, *, cadata: str = "") -> tuple[dict, str]:
+    """TLS to Caddy with SNI `domain`, verifying against Caddy's own local CA (or `cadata`); GET /."""
+    if cadata:
+        context = ssl.create_default_context(cadata=cadata)
+    else:
+        context = ssl.create_default_context(cafile=str(root / "pki/authorities/local/root.crt"))
     with (
         socket.create_connection(("127.0.0.1", port), timeout=20) as raw,
         context.wrap_socket(raw, server_hostname=domain) as tls,
@@ -108,3 +115,35 @@ def test_verified_domain_gets_a_certificate_and_the_portal_login(caddy):
             fetch(port, refused, data)
     assert not list((data / "certificates").rglob("pending.brand.test*"))
     assert list((data / "certificates").rglob("ok.brand.test.crt"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_user_provided_and_lets_encrypt_certificates_are_what_caddy_serves(caddy):
+    """Setup > Information > Certificate: a pasted certificate is presented at handshake (fetched from
+    the panel over loopback); a Let's Encrypt one (here Caddy's internal issuer) is issued on demand."""
+    port, data = caddy
+    admin = AdminFactory()
+    ca = CA("Acme Private CA")
+    own = ca.issue("own.brand.test")
+    certificate_services.certificate_create(
+        actor=admin,
+        domain="own.brand.test",
+        user_provided=True,
+        certificate=own.certificate,
+        private_key=own.key,
+        ca_certificate=ca.pem,
+    )
+    certificate_services.certificate_create(actor=admin, domain="managed.brand.test")
+    VerifiedDomainFactory(domain="own.brand.test", brand_name="Own Cert Voice")
+
+    certificate, response = fetch(port, "own.brand.test", data, cadata=ca.pem)
+    assert ("DNS", "own.brand.test") in certificate["subjectAltName"]
+    assert dict(x[0] for x in certificate["issuer"])["commonName"] == "Acme Private CA"
+    assert response.startswith("HTTP/1.1 200") and "Own Cert Voice" in response
+
+    deadline = time.monotonic() + 15
+    while not (data / "pki/authorities/local/root.crt").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    certificate, _ = fetch(port, "managed.brand.test", data)
+    assert ("DNS", "managed.brand.test") in certificate["subjectAltName"]
+    assert not list((data / "certificates").rglob("own.brand.test*"))  # never issued: ours was used
