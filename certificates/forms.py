@@ -8,7 +8,7 @@ PEM_ATTRS = {"rows": 6, "spellcheck": "false", "autocomplete": "off", "class": "
 class SecretTextarea(forms.Textarea):
     """Never renders a value: neither the stored key nor one just posted with an error elsewhere."""
 
-    def format_value(self, value):
+    def format_value(self, _value):
         return None
 
 

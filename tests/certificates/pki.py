@@ -1,7 +1,7 @@
 """A throwaway CA and certificates for tests, made with `cryptography` (no files, no network)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,7 +24,7 @@ def _pem_key(key, password: bytes | None = None) -> str:
 
 
 def _build(subject: str, issuer_name, issuer_key, public_key, *, ca: bool, names=(), days=(-1, 90)):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
