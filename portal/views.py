@@ -156,6 +156,11 @@ class CustomerConfigView(ObjectEditView):
 
 
 def _ask_allowed(request) -> bool:
+    """Only Caddy's own questions: from loopback (or PORTAL_ASK_ALLOWED) and not proxied. Caddy's
+    reverse_proxy also reaches the panel from loopback, but always adds X-Forwarded-For, which its
+    `ask` and `get_certificate` calls never carry; so a proxied visitor is refused whatever its address."""
+    if "HTTP_X_FORWARDED_FOR" in request.META:
+        return False
     address = request.META.get("REMOTE_ADDR", "")
     try:
         if ipaddress.ip_address(address).is_loopback:

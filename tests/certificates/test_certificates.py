@@ -166,6 +166,13 @@ def test_caddy_gets_the_chain_and_key_for_the_name_exact_before_wildcard(client,
     assert client.get(url).status_code == 204
     # Only Caddy, on loopback, may ask: the key never goes elsewhere.
     assert client.get(url, {"server_name": "portal.acme.test"}, REMOTE_ADDR="203.0.113.9").status_code == 403
+    # ...nor through Caddy's public proxy, which reaches the panel from loopback with X-Forwarded-For.
+    proxied = client.get(url, {"server_name": "portal.acme.test"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert proxied.status_code == 403 and b"PRIVATE KEY" not in proxied.content
+    ask = reverse("portal:caddy_ask")
+    assert (
+        client.get(ask, {"domain": "portal.acme.test"}, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
+    )
 
     Certificate.objects.filter(domain="portal.acme.test").update(not_after=timezone.now())
     assert selectors.served_for("portal.acme.test").startswith(star.certificate.strip())

@@ -45,6 +45,7 @@ PAGES = {
     "packages:customer_packages": ("customer", 25, "table"),
     "notices:template_list": (None, 25, "table"),
     "mailings:mailing_list": (None, 25, "table"),
+    "certificates:certificate_list": (None, 25, "table"),
     "audit_log": (None, 25, "table"),
 }
 HOSTILE = ["200000", "-1", "0", "abc", "26", "1e9", ""]

@@ -10,6 +10,7 @@ from connexcs.permissions import AreaPermissionMixin
 ANONYMOUS = {
     "healthz",
     "portal:caddy_ask",  # Caddy asks from loopback (or PORTAL_ASK_ALLOWED); tested in tests/portal
+    "portal:caddy_certificate",  # the same loopback rule; tested in tests/certificates
     "accounts:login",
     "accounts:logout",
     "accounts:password_reset",

@@ -79,8 +79,9 @@ https:// {{
         log.close()
 
 
-def fetch(port: int, domain: str, root: Path, *, cadata: str = "") -> tuple[dict, str]:
-    """TLS to Caddy with SNI `domain`, verifying against Caddy's own local CA (or `cadata`); GET /."""
+def fetch(port: int, domain: str, root: Path, *, cadata: str = "", path: str = "/", host: str = ""):
+    """TLS to Caddy with SNI `domain`, verifying against Caddy's own local CA (or `cadata`); GET `path`
+    with Host `host` (default `domain`). Returns (peer certificate, raw HTTP answer)."""
     if cadata:
         context = ssl.create_default_context(cadata=cadata)
     else:
@@ -90,7 +91,7 @@ def fetch(port: int, domain: str, root: Path, *, cadata: str = "") -> tuple[dict
         context.wrap_socket(raw, server_hostname=domain) as tls,
     ):
         certificate = tls.getpeercert()
-        tls.sendall(f"GET / HTTP/1.1\r\nHost: {domain}\r\nConnection: close\r\n\r\n".encode())
+        tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {host or domain}\r\nConnection: close\r\n\r\n".encode())
         chunks = []
         while chunk := tls.recv(65536):
             chunks.append(chunk)
@@ -140,6 +141,16 @@ def test_user_provided_and_lets_encrypt_certificates_are_what_caddy_serves(caddy
     assert ("DNS", "own.brand.test") in certificate["subjectAltName"]
     assert dict(x[0] for x in certificate["issuer"])["commonName"] == "Acme Private CA"
     assert response.startswith("HTTP/1.1 200") and "Own Cert Voice" in response
+    # Through Caddy's public proxy the panel sees loopback, but the key is not handed out.
+    _, leaked = fetch(
+        port,
+        "own.brand.test",
+        data,
+        cadata=ca.pem,
+        host="localhost",
+        path="/portal/tls/certificate?server_name=own.brand.test",
+    )
+    assert leaked.startswith("HTTP/1.1 403") and "PRIVATE KEY" not in leaked
 
     deadline = time.monotonic() + 15
     while not (data / "pki/authorities/local/root.crt").exists() and time.monotonic() < deadline:
