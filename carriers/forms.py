@@ -3,10 +3,11 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from connexcs.bulk import BulkEditForm, keep_choices
 from connexcs.forms import ServiceValidatedModelForm
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES
 
-from .choices import CarrierPaymentDirection
+from .choices import CarrierPaymentDirection, CarrierStatus
 from .models import Carrier, Gateway
 
 
@@ -66,3 +67,18 @@ class CarrierPaymentForm(forms.Form):
 
 class CarrierPaymentVoidForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=255)
+
+
+class CarrierBulkEditForm(BulkEditForm):
+    status = forms.ChoiceField(choices=keep_choices(CarrierStatus.choices, "carrier"), required=False)
+    channels = forms.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Concurrent calls; 0 means unlimited, empty keeps each one's own.",
+    )
+    cps = forms.IntegerField(
+        label="Flow Speed (CPS)",
+        min_value=0,
+        required=False,
+        help_text="Calls per second; 0 means unlimited, empty keeps each one's own.",
+    )

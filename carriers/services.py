@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from connexcs import audit, peers, versioning
+from connexcs import audit, bulk_writes, peers, versioning
 from connexcs.choices import AuditAction
 from connexcs.dns import SIP_PORT, AddressKind, Transport
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, validate_currency
@@ -138,6 +138,34 @@ def carrier_update(
     )
     versioning.bump("routing")
     return carrier
+
+
+def carrier_bulk_update(
+    *, actor: User, carriers: list[Carrier], status: str = UNSET, channels: int = UNSET, cps: int = UNSET
+) -> list[Carrier]:
+    """Management > Carriers > Bulk Edit: one change on every chosen carrier, each audited; all or none."""
+    changes = given(status=status, channels=channels, cps=cps)
+    return bulk_writes.update_each(
+        Carrier,
+        carriers,
+        changes=changes,
+        update=lambda carrier: carrier_update(actor=actor, instance=carrier, **changes),
+        field="carriers",
+        noun="carrier",
+    )
+
+
+def carrier_bulk_delete(*, actor: User, carriers: list[Carrier]) -> int:
+    """Management > Carriers > Delete with several ticked: all or none; one with provider rate cards or
+    payments refuses the whole delete, naming each such carrier."""
+    return bulk_writes.delete_each(
+        Carrier,
+        carriers,
+        refusals=lambda rows: selectors.carrier_delete_refusals(carriers=rows),
+        delete=lambda carrier: carrier_delete(actor=actor, instance=carrier),
+        field="carriers",
+        noun="carrier",
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from connexcs.bulk import TickColumn
 from connexcs.columns import LimitColumn
 from connexcs.money import format_money
 
@@ -7,6 +8,7 @@ from .models import Carrier, CarrierPayment, Gateway
 
 
 class CarrierTable(tables.Table):
+    pk = TickColumn()  # Bulk Edit and Delete act on the ticked rows
     name = tables.LinkColumn("carriers:carrier_detail", args=[tables.A("pk")])
     gateway_count = tables.Column(verbose_name="Gateways", attrs={"td": {"class": "text-end"}})
     channels = LimitColumn()
@@ -19,7 +21,7 @@ class CarrierTable(tables.Table):
 
     class Meta:
         model = Carrier
-        fields = ["name", "status", "currency", "channels", "cps", "gateway_count", "balance"]
+        fields = ["pk", "name", "status", "currency", "channels", "cps", "gateway_count", "balance"]
         order_by = "name"
         empty_text = "No carriers yet."
 

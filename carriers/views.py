@@ -1,4 +1,5 @@
 from accounts.choices import Area
+from connexcs.bulk import ObjectBulkDeleteView, ObjectBulkEditView
 from connexcs.paging import configure_table
 from connexcs.tabs import ViewTab
 from connexcs.views import (
@@ -12,7 +13,7 @@ from connexcs.views import (
 
 from . import selectors, services
 from .filters import CarrierFilterSet
-from .forms import CarrierAddForm, CarrierForm, GatewayForm
+from .forms import CarrierAddForm, CarrierBulkEditForm, CarrierForm, GatewayForm
 from .models import Carrier, Gateway
 from .tables import CarrierTable, GatewayTable
 
@@ -30,6 +31,8 @@ class CarrierListView(CarrierArea, ObjectListView):
     title = "Carriers"
     add_url_name = "carriers:carrier_add"
     add_label = "Add Carrier"
+    bulk_edit_url_name = "carriers:carrier_bulk_edit"
+    bulk_delete_url_name = "carriers:carrier_bulk_delete"
 
 
 class CarrierAddView(CarrierArea, ObjectEditView):
@@ -109,3 +112,22 @@ class GatewayEditView(GatewayRow, ObjectChildEditView):
 
 class GatewayDeleteView(GatewayRow, ObjectChildDeleteView):
     service = services.gateway_delete
+
+
+class CarrierBulk(CarrierArea):
+    selector = selectors.carrier_list
+    items_kwarg = "carriers"
+    noun = "carrier"
+    list_url_name = "carriers:carrier_list"
+    list_label = "Carriers"
+
+
+class CarrierBulkEditView(CarrierBulk, ObjectBulkEditView):
+    form = CarrierBulkEditForm
+    create_service = services.carrier_bulk_update
+
+
+class CarrierBulkDeleteView(CarrierBulk, ObjectBulkDeleteView):
+    create_service = services.carrier_bulk_delete
+    refusals = selectors.carrier_delete_refusals
+    delete_note = "Their gateways are deleted with them."

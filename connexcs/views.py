@@ -149,6 +149,9 @@ class ObjectListView(AreaPermissionMixin, BreadcrumbMixin, ScopedQuerysetMixin, 
     paginate_by = DEFAULT_PAGE_SIZE
     add_url_name: str | None = None
     add_label = ""
+    # Bulk Edit and Delete buttons over a table with a TickColumn (connexcs/bulk.py)
+    bulk_edit_url_name = ""
+    bulk_delete_url_name = ""
 
     def get_table_class(self):
         if self.table is None:
@@ -169,6 +172,8 @@ class ObjectListView(AreaPermissionMixin, BreadcrumbMixin, ScopedQuerysetMixin, 
         context = super().get_context_data(**kwargs)
         context["add_url"] = self.get_add_url()
         context["add_label"] = self.add_label
+        context["bulk_edit_url"] = reverse(self.bulk_edit_url_name) if self.bulk_edit_url_name else None
+        context["bulk_delete_url"] = reverse(self.bulk_delete_url_name) if self.bulk_delete_url_name else None
         return context
 
 

@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from connexcs.bulk import BulkEditForm, keep_choices
 from connexcs.forms import ServiceValidatedModelForm
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES
 
@@ -33,54 +34,25 @@ class CustomerForm(ServiceValidatedModelForm):
         labels = {"debit_limit": "Credit / Debit Limit"}
 
 
-KEEP = [("", "Keep each customer's own")]
-
-
-class CustomerBulkEditForm(forms.Form):
-    """Only the fields given a value change; an empty one keeps each customer's own value."""
-
-    customers = forms.ModelMultipleChoiceField(
-        queryset=Customer.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
-    )
-    status = forms.ChoiceField(choices=[*KEEP, *CustomerStatus.choices], required=False)
+class CustomerBulkEditForm(BulkEditForm):
+    status = forms.ChoiceField(choices=keep_choices(CustomerStatus.choices, "customer"), required=False)
     channels = forms.IntegerField(
         min_value=0,
         required=False,
-        help_text="Concurrent calls; 0 means unlimited, empty keeps each customer's own.",
+        help_text="Concurrent calls; 0 means unlimited, empty keeps each one's own.",
     )
     cps = forms.IntegerField(
         label="Flow Speed (CPS)",
         min_value=0,
         required=False,
-        help_text="Calls per second; 0 means unlimited, empty keeps each customer's own.",
+        help_text="Calls per second; 0 means unlimited, empty keeps each one's own.",
     )
     portal_access = forms.TypedChoiceField(
-        choices=[*KEEP, ("yes", "Allowed"), ("no", "Not allowed")],
+        choices=keep_choices([("yes", "Allowed"), ("no", "Not allowed")], "customer"),
         coerce=lambda v: v == "yes",
         empty_value=None,
         required=False,
     )
-
-    def __init__(self, *args, customers=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["customers"].queryset = customers
-
-    def changes(self) -> dict:
-        data = self.cleaned_data
-        kept = {None, ""}
-        return {f: data[f] for f in ("status", "channels", "cps", "portal_access") if data.get(f) not in kept}
-
-
-class CustomerBulkDeleteForm(forms.Form):
-    customers = forms.ModelMultipleChoiceField(
-        queryset=Customer.objects.none(), widget=forms.MultipleHiddenInput
-    )
-
-    def __init__(self, *args, customers=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["customers"].queryset = customers
 
 
 class ContactForm(ServiceValidatedModelForm):

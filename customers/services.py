@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import mail
 from accounts.models import User
-from connexcs import audit, outbox, peers, versioning
+from connexcs import audit, bulk_writes, outbox, peers, versioning
 from connexcs.choices import AuditAction
 from connexcs.dns import SIP_PORT, Transport
 from connexcs.money import AMOUNT_DIGITS, AMOUNT_PLACES, ZERO, validate_currency
@@ -198,7 +198,6 @@ def customer_update(
     return customer
 
 
-@transaction.atomic
 def customer_bulk_update(
     *,
     actor: User,
@@ -211,45 +210,27 @@ def customer_bulk_update(
     """Management > Customers > Bulk Edit: the same change on every chosen customer, each audited;
     all or none (one refusal leaves every customer as it was)."""
     changes = given(status=status, channels=channels, cps=cps, portal_access=portal_access)
-    if not customers:
-        raise ValidationError({"customers": "Tick at least one customer."})
-    if not changes:
-        raise ValidationError(
-            "Choose at least one field to change; the others keep each customer's own value."
-        )
-    pks = {c.pk for c in customers}
-    # Locked in one order, so two bulk edits never deadlock.
-    locked = list(Customer.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
-    if len(locked) != len(pks):
-        raise ValidationError(
-            {"customers": "A chosen customer was deleted meanwhile; reload and choose again."}
-        )
-    updated = []
-    for customer in locked:
-        try:
-            updated.append(customer_update(actor=actor, instance=customer, **changes))
-        except ValidationError as exc:
-            raise ValidationError(
-                {field: [f"{customer}: {m}" for m in msgs] for field, msgs in exc.message_dict.items()}
-            ) from exc
-    return updated
+    return bulk_writes.update_each(
+        Customer,
+        customers,
+        changes=changes,
+        update=lambda customer: customer_update(actor=actor, instance=customer, **changes),
+        field="customers",
+        noun="customer",
+    )
 
 
-@transaction.atomic
 def customer_bulk_delete(*, actor: User, customers: list[Customer]) -> int:
     """Management > Customers > Delete with several ticked: all or none. One that must be kept
     (payments, charges, ingress routes) refuses the whole delete, naming each such customer."""
-    if not customers:
-        raise ValidationError({"customers": "Tick at least one customer."})
-    locked = list(
-        Customer.objects.select_for_update().filter(pk__in={c.pk for c in customers}).order_by("pk")
+    return bulk_writes.delete_each(
+        Customer,
+        customers,
+        refusals=lambda rows: selectors.customer_delete_refusals(customers=rows),
+        delete=lambda customer: customer_delete(actor=actor, instance=customer),
+        field="customers",
+        noun="customer",
     )
-    refusals = selectors.customer_delete_refusals(customers=locked)
-    if refusals:
-        raise ValidationError({"customers": [refusals[c.pk] for c in locked if c.pk in refusals]})
-    for customer in locked:
-        customer_delete(actor=actor, instance=customer)
-    return len(locked)
 
 
 @transaction.atomic

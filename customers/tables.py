@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from connexcs.bulk import TickColumn
 from connexcs.columns import LimitColumn
 from connexcs.money import format_money
 
@@ -19,14 +20,7 @@ class MoneyColumn(tables.Column):
 
 
 class CustomerTable(tables.Table):
-    # Ticked customers go to Send or Bulk Edit (the form is in the actions; boxes join it by `form=`).
-    pk = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "input": {"form": "tick-form", "aria-label": "Tick"},
-            "th__input": {"data-tick-all": "pk", "aria-label": "Tick all"},
-        },
-    )
+    pk = TickColumn()  # Send, Bulk Edit and Delete act on the ticked rows
     name = tables.LinkColumn("customers:customer_detail", args=[tables.A("pk")])
     balance = MoneyColumn(verbose_name="Balance")
     debit_limit = MoneyColumn(verbose_name="Debit Limit")

@@ -2,6 +2,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts.choices import Area
+from connexcs.bulk import ObjectBulkDeleteView, ObjectBulkEditView
 from connexcs.paging import configure_table
 from connexcs.tabs import ViewTab
 from connexcs.views import (
@@ -20,7 +21,6 @@ from .filters import ContactFilterSet, CustomerFilterSet, PaymentFilterSet
 from .forms import (
     ContactForm,
     CustomerAddForm,
-    CustomerBulkDeleteForm,
     CustomerBulkEditForm,
     CustomerForm,
     IPAuthForm,
@@ -41,6 +41,8 @@ class CustomerArea:
 
 class CustomerListView(CustomerArea, ObjectListView):
     template_name = "customers/customer_list.html"
+    bulk_edit_url_name = "customers:customer_bulk_edit"
+    bulk_delete_url_name = "customers:customer_bulk_delete"
     selector = selectors.customer_list
     table = CustomerTable
     filterset = CustomerFilterSet
@@ -194,67 +196,23 @@ class ContactAddView(CustomerChildEditView):
     success_message = "Contact saved."
 
 
-class CustomerBulkEditView(CustomerArea, ObjectEditView):
-    """Bulk Edit on the customer list: the ticked customers arrive as `?pk=..&pk=..`."""
+class CustomerBulk(CustomerArea):
+    selector = selectors.customer_list
+    items_kwarg = "customers"
+    noun = "customer"
+    list_url_name = "customers:customer_list"
+    list_label = "Customers"
 
+
+class CustomerBulkEditView(CustomerBulk, ObjectBulkEditView):
     form = CustomerBulkEditForm
     create_service = services.customer_bulk_update
-    success_url_name = "customers:customer_list"
-    title = "Bulk Edit"
-
-    def get_breadcrumbs(self):
-        return [("Customers", reverse("customers:customer_list")), (self.title, None)]
-
-    def get_cancel_url(self):
-        return reverse("customers:customer_list")
-
-    def get_initial(self):
-        return {"customers": [pk for pk in self.request.GET.getlist("pk") if pk.isdigit()]}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "customers": selectors.customer_list(actor=self.request.user)}
-
-    def get_service_kwargs(self, form):
-        return {"customers": list(form.cleaned_data["customers"]), **form.changes()}
-
-    def saved(self):
-        self.success_message = f"Updated {len(self.result)} customer{'s' if len(self.result) != 1 else ''}."
-        return super().saved()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            confirm="Change the chosen fields on every chosen customer?", submit_label="Save", **kwargs
-        )
 
 
-class CustomerBulkDeleteView(CustomerBulkEditView):
-    """Delete with several customers ticked: the page names them, says which must be kept, and
-    deletes all of them or none."""
-
-    template_name = "customers/customer_bulk_delete.html"
-    form = CustomerBulkDeleteForm
+class CustomerBulkDeleteView(CustomerBulk, ObjectBulkDeleteView):
     create_service = services.customer_bulk_delete
-    title = "Delete Customers"
-
-    def get_service_kwargs(self, form):
-        return {"customers": list(form.cleaned_data["customers"])}
-
-    def saved(self):
-        self.success_message = f"Deleted {self.result} customer{'s' if self.result != 1 else ''}."
-        return super(CustomerBulkEditView, self).saved()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = context["form"]
-        pks = form.data.getlist("customers") if form.is_bound else form.initial["customers"]
-        chosen = list(selectors.customer_list(actor=self.request.user).filter(pk__in=pks))
-        refusals = selectors.customer_delete_refusals(customers=chosen)
-        context.update(
-            chosen=[(c, refusals.get(c.pk, "")) for c in chosen],
-            refused=len(refusals),
-            confirm=f"Delete {len(chosen)} customer{'s' if len(chosen) != 1 else ''}? This cannot be undone.",
-        )
-        return context
+    refusals = selectors.customer_delete_refusals
+    delete_note = "Their IP authentication, SIP users and contacts are deleted with them."
 
 
 class CustomerDeleteView(CustomerArea, ObjectDeleteView):

@@ -25,6 +25,8 @@ def pages(w):
     return [
         ("carriers:carrier_list", {}),
         ("carriers:carrier_add", {}),
+        ("carriers:carrier_bulk_edit", {}),
+        ("carriers:carrier_bulk_delete", {}),
         ("carriers:carrier_detail", {"pk": c}),
         ("carriers:carrier_edit", {"pk": c}),
         ("carriers:carrier_delete", {"pk": c}),

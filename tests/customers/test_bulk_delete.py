@@ -30,7 +30,7 @@ def test_ticked_customers_without_history_are_deleted_after_confirmation(admin_c
     html = page.content.decode()
     assert "Spare A" in html and "Spare B" in html and 'data-confirm="Delete 2 customers?' in html
 
-    response = admin_client.post(URL, {"customers": [c.pk for c in spare]})
+    response = admin_client.post(URL, {"items": [c.pk for c in spare]})
     assert response.status_code == 302 and response.url == reverse("customers:customer_list")
     assert not Customer.objects.filter(pk__in=[c.pk for c in spare]).exists()
     assert not Contact.objects.exists()
@@ -51,18 +51,18 @@ def test_one_that_must_be_kept_refuses_the_whole_delete(admin_client, admin_user
     assert "Paid Ltd has payments or charges" in page and "Routed Ltd still has ingress routes" in page
     assert 'type="submit" class="btn btn-danger"' not in page
 
-    response = admin_client.post(URL, {"customers": [c.pk for c in chosen]})
+    response = admin_client.post(URL, {"items": [c.pk for c in chosen]})
     assert response.status_code == 200
-    errors = response.context["form"].errors["customers"]
+    errors = response.context["form"].errors["items"]
     assert any(e.startswith("Paid Ltd has payments") for e in errors)
     assert Customer.objects.count() == 4  # nobody deleted, not even the spare ones
     assert not AuditEvent.objects.filter(action="customer.delete").exists()
 
 
 def test_nothing_ticked_or_unknown_ids_change_nothing(admin_client, spare):
-    assert "No customer is ticked" in admin_client.get(URL).content.decode()
-    response = admin_client.post(URL, {"customers": ["2000000000"]})
-    assert response.status_code == 200 and "customers" in response.context["form"].errors
+    assert "Nothing is ticked" in admin_client.get(URL).content.decode()
+    response = admin_client.post(URL, {"items": ["2000000000"]})
+    assert response.status_code == 200 and "items" in response.context["form"].errors
     assert Customer.objects.count() == 2
 
 

@@ -24,7 +24,7 @@ def three():
 
 
 def post(client, chosen, **fields):
-    data = {"customers": [c.pk for c in chosen], "status": "", "channels": "", "cps": "", "portal_access": ""}
+    data = {"items": [c.pk for c in chosen], "status": "", "channels": "", "cps": "", "portal_access": ""}
     return client.post(URL, {**data, **fields})
 
 
@@ -37,7 +37,7 @@ def test_ticked_customers_arrive_chosen(admin_client, three):
     listing = admin_client.get(reverse("customers:customer_list")).content.decode()
     assert "Bulk Edit" in listing and f'formaction="{URL}"' in listing
     page = admin_client.get(URL, {"pk": [three[0].pk, three[1].pk, "x"]})
-    assert page.context["form"].initial["customers"] == [str(three[0].pk), str(three[1].pk)]
+    assert page.context["form"].initial["items"] == [str(three[0].pk), str(three[1].pk)]
     assert "Keep each customer&#x27;s own" in page.content.decode()
 
 
@@ -58,7 +58,7 @@ def test_only_the_fields_given_change_and_each_customer_is_audited(admin_client,
     ("fields", "field", "words"),
     [
         ({}, None, "Choose at least one field to change"),
-        ({"customers": []}, "customers", "required"),
+        ({"items": []}, "items", "required"),
         ({"channels": "-1"}, "channels", "greater than or equal to 0"),
         ({"cps": "many"}, "cps", "Enter a whole number."),
         ({"status": "deleted"}, "status", "not one of the available choices"),

@@ -29,7 +29,9 @@ def test_who_renamed_a_customer_is_found_in_the_audit_log(page, viewport):
 
     if viewport is PHONE:
         page.get_by_role("button", name="Menu").click()
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Information").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Information (Audit Log)"
+    ).click()
     expect(page.get_by_role("heading", name="Audit Log")).to_be_visible()
     page.get_by_label("Search").fill("Acme Telecom")
     page.get_by_role("button", name="Filter").click()

@@ -1,9 +1,11 @@
-"""Management > Customers > Bulk Edit: tick two customers, set Status and Flow Speed (CPS), confirm;
+"""Management > Customers (and Carriers) > Bulk Edit: tick two, set Status (and Flow Speed), confirm;
 both change and the third does not. Then Delete with the third ticked. At desktop and phone width."""
 
 import pytest
 from playwright.sync_api import expect
 
+from carriers import services as carrier_services
+from carriers.models import Carrier
 from customers.models import Customer
 from tests.e2e.conftest import log_in
 from tests.e2e.test_carrier_payments import SHOTS
@@ -59,3 +61,32 @@ def test_operator_bulk_edits_two_customers(page, viewport):
     dialog.get_by_role("button", name="Confirm").click()
     expect(page.locator("main")).to_contain_text("Deleted 1 customer.")
     assert sorted(Customer.objects.values_list("name", flat=True)) == ["Acme Telecom", "Beta Voice"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_operator_bulk_edits_and_deletes_carriers(page, viewport):
+    admin = AdminFactory(email="ops@example.test")
+    for name in ("Alpha Transit", "Bravo Wholesale", "Charlie Voice"):
+        carrier_services.carrier_create(actor=admin, name=name, currency="USD")
+    page.set_viewport_size(viewport)
+    log_in(page, "ops@example.test", PASSWORD)
+    page.goto("/carriers/")
+
+    for name in ("Alpha Transit", "Bravo Wholesale"):
+        page.locator("main table tbody tr", has_text=name).get_by_role("checkbox").check()
+    page.get_by_role("button", name="Bulk Edit").click()
+    page.get_by_label("Status").select_option(label="Inactive")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("dialog", name="Please confirm").get_by_role("button", name="Confirm").click()
+    expect(page.locator("main")).to_contain_text("Updated 2 carriers.")
+    expect(page.locator("main table tbody tr", has_text="Bravo Wholesale")).to_contain_text("Inactive")
+
+    page.locator("main table tbody tr", has_text="Charlie Voice").get_by_role("checkbox").check()
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Delete 1 carrier? This cannot be undone.")
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(page.locator("main")).to_contain_text("Deleted 1 carrier.")
+    assert page_width(page) <= viewport["width"]
+    assert sorted(Carrier.objects.values_list("name", flat=True)) == ["Alpha Transit", "Bravo Wholesale"]
