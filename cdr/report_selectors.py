@@ -106,7 +106,8 @@ def _csv_cell(value):
 # ---- Breakout --------------------------------------------------------------------------------------
 
 GROUPS = {"customer": "Customer", "carrier": "Carrier", "destination": "Destination"}
-PERIODS = {"day": "Day", "hour": "Hour"}
+PERIODS = {"day": "Day", "hour": "Hour"}  # the Breakout form's choices
+PERIOD_UNITS = ("hour", "day", "week", "month")  # date_trunc units a report may group by
 
 
 @dataclass
@@ -183,7 +184,7 @@ def _run_breakout(
     limit: int = BREAKOUT_ROW_LIMIT,
 ) -> Breakout:
     groups = [g for g in GROUPS if g in groups]  # a fixed order, and only known names reach SQL
-    period = period if period in PERIODS else ""
+    period = period if period in PERIOD_UNITS else ""
     alias = "c" if raw else "h"
     time_column = "c.start" if raw else "h.hour"
     where = [f"{time_column} >= %s", f"{time_column} < %s"]
@@ -367,6 +368,48 @@ def breakout_series(
         total.duration += row.duration
         total.billed_seconds += row.billed_seconds
     return [merged[key] for key in sorted(merged)]
+
+
+# ---- A customer's Summary ---------------------------------------------------------------------------
+
+# The customer page's Summary views: (date_trunc unit, how many periods back, label).
+SUMMARY_VIEWS = {
+    "24h": ("hour", 24, "24 Hours"),
+    "daily": ("day", 31, "Daily"),
+    "weekly": ("week", 12, "Weekly"),
+    "monthly": ("month", 12, "Monthly"),
+}
+
+
+def _period_start(moment: dt.datetime, unit: str, back: int) -> dt.datetime:
+    """The start of the period `back` periods before the one holding `moment` (UTC)."""
+    moment = moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    if unit == "hour":
+        return moment - dt.timedelta(hours=back)
+    day = moment.replace(hour=0)
+    if unit == "day":
+        return day - dt.timedelta(days=back)
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday() + 7 * back)
+    month = day.replace(day=1)
+    year, index = divmod(month.year * 12 + month.month - 1 - back, 12)
+    return month.replace(year=year, month=index + 1)
+
+
+def period_end(start: dt.datetime, unit: str) -> dt.datetime:
+    return _period_start(start, unit, -1)
+
+
+def customer_summary(*, customer, view: str, now: dt.datetime | None = None) -> Breakout:
+    """The customer's traffic and money per hour, day, week or month (`view`, a SUMMARY_VIEWS key),
+    newest first, from the hourly rollups; the current period included."""
+    unit, count, _ = SUMMARY_VIEWS[view]
+    now = now or timezone.now()
+    start = _period_start(now, unit, count - 1)
+    end = period_end(_period_start(now, unit, 0), unit)
+    report = breakout(start=start, end=end, customer=customer, groups=[], period=unit)
+    report.rows.sort(key=lambda row: row.period, reverse=True)
+    return report
 
 
 # ---- Today -----------------------------------------------------------------------------------------

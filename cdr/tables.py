@@ -10,6 +10,8 @@ from customers.choices import LedgerKind
 from customers.models import LedgerEntry
 from customers.tables import MoneyColumn
 
+from .report_selectors import period_end
+
 NUMBER = {"td": {"class": "text-end font-monospace text-nowrap"}, "th": {"class": "text-end"}}
 
 
@@ -105,3 +107,60 @@ class BalanceHistoryTable(tables.Table):
         query = urlencode({"date_from": (day - dt.timedelta(days=1)).isoformat(), "date_to": day.isoformat()})
         url = reverse("cdr:customer_cdr", kwargs={"pk": record.customer_id})
         return format_html('<a href="{}?{}">Calls</a>', url, query)
+
+
+class SummaryTable(tables.Table):
+    """The customer page's Summary: one line per hour, day, week or month, in the reference's columns."""
+
+    period = tables.Column(verbose_name="Date", attrs={"td": {"class": "text-nowrap"}}, orderable=False)
+    asr = tables.Column(verbose_name="ASR %", attrs=NUMBER, orderable=False)
+    acd = tables.Column(verbose_name="ACD", attrs=NUMBER, orderable=False)
+    profit = tables.Column(verbose_name="Profit", attrs=NUMBER, orderable=False)
+    margin = tables.Column(verbose_name="Profit %", attrs=NUMBER, orderable=False)
+    revenue = tables.Column(verbose_name="Customer Charge", attrs=NUMBER, orderable=False)
+    attempts = tables.Column(verbose_name="Attempts", attrs=NUMBER, orderable=False)
+    answered = tables.Column(verbose_name="Connected", attrs=NUMBER, orderable=False)
+    duration = tables.Column(verbose_name="Duration", attrs=NUMBER, orderable=False)
+    billed_seconds = tables.Column(verbose_name="Billed Duration", attrs=NUMBER, orderable=False)
+    download = tables.Column(verbose_name="CDR", accessor="period", orderable=False)
+
+    class Meta:
+        empty_text = "No calls in this time."
+        attrs = {"class": "table table-sm table-hover align-middle", "id": "summary-table"}
+
+    def __init__(self, data, *, unit: str, customer, **kwargs):
+        self.unit, self.customer = unit, customer
+        super().__init__(data, **kwargs)
+
+    def render_period(self, value):
+        value = value.astimezone(dt.UTC)
+        if self.unit == "hour":
+            return value.strftime("%Y-%m-%d %H:00")
+        if self.unit == "week":
+            return f"Week of {value:%Y-%m-%d}"
+        return value.strftime("%Y-%m" if self.unit == "month" else "%Y-%m-%d")
+
+    def render_acd(self, value):
+        return duration_text(value)
+
+    def render_duration(self, value):
+        return duration_text(value)
+
+    def render_billed_seconds(self, value):
+        return duration_text(value)
+
+    def render_profit(self, value, record):
+        return format_money(value, record.currency)
+
+    def render_revenue(self, value, record):
+        return format_money(value, record.currency)
+
+    def render_download(self, value):
+        """The period's CDRs as CSV (whole days: the CDR search's grain)."""
+        first = value.astimezone(dt.UTC).date()
+        last = (period_end(value, self.unit) - dt.timedelta(seconds=1)).astimezone(dt.UTC).date()
+        query = urlencode({"date_from": first.isoformat(), "date_to": last.isoformat()})
+        url = reverse("cdr:customer_cdr_export", args=[self.customer.pk]) + "?" + query
+        return format_html(
+            '<a href="{}" title="Download these CDRs (CSV)"><i class="bi bi-download"></i> CSV</a>', url
+        )

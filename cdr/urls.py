@@ -10,6 +10,7 @@ urlpatterns = [
     path("cdr/export.csv", views.CdrExportView.as_view(), name="cdr_export"),
     path("reports/breakout/", views.BreakoutView.as_view(), name="breakout"),
     path("customers/<int:pk>/cdr/", views.CustomerCdrView.as_view(), name="customer_cdr"),
+    path("customers/<int:pk>/summary/", views.CustomerSummaryView.as_view(), name="customer_summary"),
     path(
         "customers/<int:pk>/cdr/export.csv", views.CustomerCdrExportView.as_view(), name="customer_cdr_export"
     ),

@@ -23,7 +23,7 @@ from customers.selectors import customer_list
 
 from . import report_selectors as reports
 from .filters import BalanceHistoryFilterSet, BreakoutForm, CdrSearchForm
-from .tables import BalanceHistoryTable, BreakoutTable
+from .tables import BalanceHistoryTable, BreakoutTable, SummaryTable
 
 CUSTOMER_TABS = "customers.customer"
 CARRIER_TABS = "carriers.carrier"
@@ -285,6 +285,50 @@ class BreakoutView(StaffView):
     def label(moment: dt.datetime, period: str) -> str:
         moment = moment.astimezone(dt.UTC)
         return moment.strftime("%Y-%m-%d %H:00" if period == "hour" else "%Y-%m-%d")
+
+
+class CustomerSummaryView(CustomerScoped, TabsMixin, StaffView):
+    """Customer > Summary: calls and money per hour (24 Hours), day, week or month, from the rollups."""
+
+    area = Area.CDR
+    tab = ViewTab("Summary", "cdr:customer_summary", weight=15)
+    template_name = "cdr/customer_summary.html"
+
+    def get_title(self):
+        return f"{self.customer.name} · Summary"
+
+    def get_breadcrumbs(self):
+        return [
+            ("Customers", reverse("customers:customer_list")),
+            (str(self.customer), self.customer.get_absolute_url()),
+            ("Summary", None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        view = self.request.GET.get("view", "24h")
+        view = view if view in reports.SUMMARY_VIEWS else "24h"
+        unit = reports.SUMMARY_VIEWS[view][0]
+        report = reports.customer_summary(customer=self.customer, view=view)
+        oldest_first = report.rows[::-1]
+        context.update(
+            customer=self.customer,
+            report=report,
+            views=[(key, label) for key, (_, _, label) in reports.SUMMARY_VIEWS.items()],
+            summary_view=view,
+            table=SummaryTable(report.rows, unit=unit, customer=self.customer),
+            chart={
+                "labels": [
+                    BreakoutView.label(row.period, "hour" if unit == "hour" else "day")
+                    for row in oldest_first
+                ],
+                "answered": [row.answered for row in oldest_first],
+                "failed": [row.attempts - row.answered for row in oldest_first],
+                "minutes": [float(row.minutes) for row in oldest_first],
+                "asr": [float(row.asr) if row.asr is not None else None for row in oldest_first],
+            },
+        )
+        return context
 
 
 class BalanceHistoryView(ObjectChildrenView):

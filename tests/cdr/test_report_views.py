@@ -42,6 +42,7 @@ CDR_READ = {
     "cdr:customer_cdr_export",
     "cdr:carrier_cdr",
     "cdr:carrier_cdr_export",
+    "cdr:customer_summary",
 }
 
 
@@ -60,6 +61,7 @@ class TestCdrViews(ViewTestCases):
             ("cdr:customer_cdr_export", {"pk": c}, "get"),
             ("cdr:carrier_cdr", {"pk": k}, "get"),
             ("cdr:carrier_cdr_export", {"pk": k}, "get"),
+            ("cdr:customer_summary", {"pk": c}, "get"),
         ]
 
 

@@ -94,3 +94,21 @@ def test_cdr_search_pages_forward_and_the_customer_tab(page, traffic, viewport):
         page.get_by_role("link", name="Download").click()
     assert download.value.suggested_filename.startswith("customer-cdr-")
     shot(page, f"customer-cdr-{viewport['width']}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_customer_summary_tab_by_day_with_its_chart(page, traffic, viewport):
+    AdminFactory(email="admin@example.test")
+    page.set_viewport_size(viewport)
+    log_in(page, "admin@example.test", PASSWORD)
+    page.goto(f"/customers/{traffic['acme'].pk}/")
+    page.get_by_role("link", name="Summary").click()
+    expect(page.get_by_role("heading", name="Acme")).to_be_visible()
+    page.get_by_role("link", name="Daily").click()
+    table = page.locator("#summary-table")
+    expect(table.locator("tbody tr").first).to_contain_text(traffic["now"].date().isoformat())
+    expect(page.locator("#summary-totals")).to_contain_text("Customer Charge")
+    drawn = page.locator("#breakout-chart").evaluate("c => c.width > 0 && !!Chart.getChart(c)")
+    assert drawn
+    assert page_width(page) <= viewport["width"]
+    shot(page, f"customer_summary_{viewport['width']}")
