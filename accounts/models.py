@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -196,6 +197,22 @@ class AccountSettings(models.Model):
     )
     smtp_tls = models.BooleanField("TLS", default=False)
     sms_from = models.CharField("From Mobile", max_length=20, blank=True)
+    # Internal Number Blocks (customer_main.md): customers' SIP extensions come from blocks of this size,
+    # counted from this number.
+    number_range_start = models.PositiveBigIntegerField(
+        "Number Range Start",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10**15)],
+        help_text="The first number of the first Internal Number Block, e.g. 1000.",
+    )
+    number_block_size = models.PositiveIntegerField(
+        "Block Size",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text="How many numbers one Internal Number Block holds, e.g. 100.",
+    )
 
     class Meta:
         verbose_name_plural = "account settings"
@@ -203,6 +220,12 @@ class AccountSettings(models.Model):
 
     def __str__(self):
         return self.company_name or "My Account"
+
+    def clean(self):
+        if (self.number_range_start is None) != (self.number_block_size is None):
+            raise ValidationError(
+                {"number_block_size": "Set both Number Range Start and Block Size, or neither."}
+            )
 
     @classmethod
     def load(cls) -> "AccountSettings":

@@ -55,7 +55,16 @@ def user_logged_in(*, user: User, ip_address: str) -> None:
 # --- My Account: company, general and SMTP settings -------------------------------------------
 
 COMPANY_FIELDS = ["company_name", "address_line1", "address_line2", "city", "county", "country", "post_code"]
-GENERAL_FIELDS = ["currency", "date_format", "phone", "mobile", "email_on_login", "require_two_factor"]
+GENERAL_FIELDS = [
+    "currency",
+    "date_format",
+    "phone",
+    "mobile",
+    "email_on_login",
+    "require_two_factor",
+    "number_range_start",
+    "number_block_size",
+]
 SMTP_FIELDS = [
     "smtp_from",
     "smtp_username",
@@ -88,6 +97,8 @@ def account_settings_update(
     mobile: str = UNSET,
     email_on_login: bool = UNSET,
     require_two_factor: bool = UNSET,
+    number_range_start: int | None = UNSET,
+    number_block_size: int | None = UNSET,
 ) -> AccountSettings:
     """Company and general settings; the others keep their values. SMTP details have their own,
     stricter service below."""
@@ -105,6 +116,8 @@ def account_settings_update(
         mobile=mobile,
         email_on_login=email_on_login,
         require_two_factor=require_two_factor,
+        number_range_start=number_range_start,
+        number_block_size=number_block_size,
     )
     return _settings_write(actor=actor, allowed=COMPANY_FIELDS + GENERAL_FIELDS, values=values)
 

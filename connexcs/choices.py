@@ -55,6 +55,8 @@ class AuditAction(models.TextChoices):
     IPAUTH_RESOLVE = "ipauth.resolve", "IP auth: resolve"
     IPAUTH_UPDATE = "ipauth.update", "IP auth: update"
     MAILING_SEND = "mailing.send", "Send: email or SMS to customers"
+    NUMBER_BLOCK_ASSIGN = "number_block.assign", "Internal Number Block: assign"
+    NUMBER_BLOCK_RELEASE = "number_block.release", "Internal Number Block: release"
     ONLINE_PAYMENT_CONFIRM = "online_payment.confirm", "Online payment: confirm"
     ONLINE_PAYMENT_FAIL = "online_payment.fail", "Online payment: failed or cancelled"
     ONLINE_PAYMENT_REFUND = "online_payment.refund", "Online payment: refund"

@@ -211,3 +211,27 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.amount} {self.currency}"
+
+
+class NumberBlock(models.Model):
+    """An Internal Number Block (customer_main.md): a customer's SIP extensions are numbers in its blocks."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="number_blocks")
+    start = models.PositiveBigIntegerField()
+    end = models.PositiveBigIntegerField(help_text="The last number of the block, inclusive.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="number_block_ordered"
+            ),
+            models.UniqueConstraint(fields=["start"], name="number_block_start_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.start}–{self.end}"
+
+    def holds(self, number: int) -> bool:
+        return self.start <= number <= self.end

@@ -83,3 +83,21 @@ def customer_delete_refusals(*, customers) -> dict[int, str]:
 def customer_delete_refusal(customer: Customer) -> str:
     """Why `customer` may not be deleted, or "" when it may."""
     return customer_delete_refusals(customers=[customer]).get(customer.pk, "")
+
+
+def numbered_usernames(customer: Customer) -> list[int]:
+    """The customer's SIP usernames that are numbers, ascending."""
+    return sorted(int(u) for u in customer.sip_users.values_list("username", flat=True) if u.isdigit())
+
+
+def free_numbers(customer: Customer, *, limit: int = 5) -> list[int]:
+    """The first numbers of the customer's Internal Number Blocks that no SIP user has yet."""
+    taken = set(numbered_usernames(customer))
+    free: list[int] = []
+    for block in customer.number_blocks.all():
+        number = block.start
+        while number <= block.end and len(free) < limit:
+            if number not in taken:
+                free.append(number)
+            number += 1
+    return free

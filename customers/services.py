@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts import mail
-from accounts.models import User
+from accounts.models import AccountSettings, User
 from connexcs import audit, bulk_writes, outbox, peers, versioning
 from connexcs.choices import AuditAction
 from connexcs.dns import SIP_PORT, Transport
@@ -25,7 +25,7 @@ from connexcs.unset import UNSET, given
 
 from . import selectors
 from .choices import CustomerStatus, Direction, LedgerKind, PaymentStatus
-from .models import Contact, Customer, IPAuth, LedgerEntry, Payment, SIPUser
+from .models import Contact, Customer, IPAuth, LedgerEntry, NumberBlock, Payment, SIPUser
 from .tasks import resolve_ipauth as resolve_ipauth_task
 from .tasks import send_payment_confirmation as send_payment_confirmation_task
 
@@ -474,6 +474,53 @@ def _check_sip_password(username: str, password: str) -> None:
 
 
 @transaction.atomic
+def number_block_assign(*, actor: User, customer: Customer) -> NumberBlock:
+    """Customer > Main > Internal Number Block "+": the next free block of the account's size, from its
+    Number Range Start (My Account > Config > General Information)."""
+    settings_row = AccountSettings.load()
+    if not settings_row.number_block_size:
+        raise ValidationError(
+            "Set Number Range Start and Block Size under My Account > Config > General Information first."
+        )
+    with connection.cursor() as cursor:  # one allocator at a time: two "+" never get the same block
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('number_block'))")
+    start, size = settings_row.number_range_start, settings_row.number_block_size
+    for block in NumberBlock.objects.filter(end__gte=start).order_by("start").only("start", "end"):
+        if block.start > start + size - 1:
+            break  # the gap before this block holds a whole block
+        start = max(start, block.end + 1)
+    block = NumberBlock.objects.create(customer=customer, start=start, end=start + size - 1)
+    audit.record(actor=actor, action=AuditAction.NUMBER_BLOCK_ASSIGN, obj=block, after=audit.snapshot(block))
+    return block
+
+
+@transaction.atomic
+def number_block_release(*, actor: User, instance: NumberBlock) -> None:
+    """Give a block back; refused while one of the customer's SIP users is a number in it."""
+    block = NumberBlock.objects.select_for_update().get(pk=instance.pk)
+    used = [u for u in selectors.numbered_usernames(block.customer) if block.holds(u)]
+    if used:
+        listed = ", ".join(str(n) for n in used[:5])
+        raise ValidationError(f"SIP users {listed} use numbers of {block}; delete or rename them first.")
+    audit.record(
+        actor=actor, action=AuditAction.NUMBER_BLOCK_RELEASE, obj=block, before=audit.snapshot(block)
+    )
+    block.delete()
+
+
+def _check_in_number_block(customer: Customer, username: str) -> None:
+    blocks = list(customer.number_blocks.all())
+    if not blocks:
+        return  # without a block any username may be used
+    if username.isdigit() and any(block.holds(int(username)) for block in blocks):
+        return
+    ranges = ", ".join(str(block) for block in blocks)
+    raise ValidationError(
+        {"username": f"Choose a number from this customer's Internal Number Block: {ranges}."}
+    )
+
+
+@transaction.atomic
 def sipuser_create(
     *, actor: User, customer: Customer, username: str, password: str, enabled: bool = True
 ) -> SIPUser:
@@ -485,6 +532,7 @@ def sipuser_create(
                 "starting with a letter or digit."
             }
         )
+    _check_in_number_block(customer, username)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["sipuser:" + username.lower()])
     if SIPUser.objects.filter(username__iexact=username).exists():

@@ -37,6 +37,12 @@ urlpatterns = [
         views.SIPUserRevealView.as_view(),
         name="sipuser_reveal",
     ),
+    path("<int:pk>/number-blocks/add/", views.NumberBlockAssignView.as_view(), name="number_block_add"),
+    path(
+        "<int:customer_pk>/number-blocks/<int:pk>/release/",
+        views.NumberBlockReleaseView.as_view(),
+        name="number_block_release",
+    ),
     path("<int:customer_pk>/payments/add/", views.PaymentAddView.as_view(), name="payment_add"),
     path(
         "<int:customer_pk>/payments/<int:pk>/status/",

@@ -29,7 +29,7 @@ from .forms import (
     SIPUserEditForm,
     SIPUserForm,
 )
-from .models import Contact, Customer, IPAuth, Payment, SIPUser
+from .models import Contact, Customer, IPAuth, NumberBlock, Payment, SIPUser
 from .tables import ContactTable, CustomerTable, IPAuthTable, PaymentTable, SIPUserTable
 
 TAB_GROUP = "customers.customer"
@@ -161,6 +161,18 @@ class SIPUserAddView(CustomerChildEditView):
     success_url_name = "customers:customer_auth"
     success_message = "SIP user saved."
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        blocks = list(self.parent.number_blocks.all())
+        if blocks and "username" in form.fields:
+            free = selectors.free_numbers(self.parent)
+            ranges = ", ".join(str(block) for block in blocks)
+            hint = f"; free: {', '.join(map(str, free))}" if free else "; every number is in use"
+            form.fields["username"].help_text = f"A number from the Internal Number Block {ranges}{hint}."
+            if free and not form.is_bound:
+                form.initial.setdefault("username", str(free[0]))
+        return form
+
 
 class SIPUserEditView(SIPUserAddView):
     """Enable/disable and change the password; the username is the SIP identity and stays."""
@@ -288,3 +300,27 @@ class PaymentStatusView(CustomerChildAction):
     success_url_name = "customers:customer_payments"
     success_message = "Payment status changed."
     error_prefix = "Status: "
+
+
+class NumberBlockAssignView(CustomerArea, ObjectActionView):
+    """Customer > Main > Internal Number Block "+": the next free block."""
+
+    selector = selectors.customer_list
+    service = services.number_block_assign
+    instance_kwarg = "customer"
+    success_url_name = "customers:customer_detail"
+    error_prefix = "No block assigned: "
+
+    def get_success_url_kwargs(self):
+        return {"pk": self.object.pk}
+
+    def get_success_message(self):
+        return f"Internal Number Block {self.result} assigned to {self.object}."
+
+
+class NumberBlockReleaseView(CustomerChildAction):
+    queryset = NumberBlock.objects.all()
+    service = services.number_block_release
+    success_url_name = "customers:customer_detail"
+    success_message = "Internal Number Block {obj} released."
+    error_prefix = "Not released: "
