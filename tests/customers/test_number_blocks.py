@@ -47,7 +47,8 @@ def test_general_information_sets_both_or_neither(admin_client):
     assert "100 numbers each, from 1000" in admin_client.get(reverse("accounts:my_account")).content.decode()
 
 
-def test_plus_assigns_the_next_free_block_and_fills_gaps(admin_client, ranged):
+@pytest.mark.usefixtures("ranged")
+def test_plus_assigns_the_next_free_block_and_fills_gaps(admin_client):
     acme, beta = CustomerFactory(name="Acme"), CustomerFactory(name="Beta")
     assert add_block(admin_client, acme).status_code == 302
     add_block(admin_client, beta)
@@ -72,7 +73,8 @@ def test_without_settings_plus_says_what_to_set(admin_client):
     assert not NumberBlock.objects.exists()
 
 
-def test_sip_users_come_from_the_customers_blocks(admin_client, admin_user, ranged):
+@pytest.mark.usefixtures("ranged")
+def test_sip_users_come_from_the_customers_blocks(admin_client, admin_user):
     acme, free = CustomerFactory(name="Acme"), CustomerFactory(name="Free Co")
     services.number_block_assign(actor=admin_user, customer=acme)
     form = admin_client.get(reverse("customers:sipuser_add", args=[acme.pk])).context["form"]
@@ -98,7 +100,8 @@ def test_sip_users_come_from_the_customers_blocks(admin_client, admin_user, rang
     )
 
 
-def test_release_is_scoped_to_the_customer_in_the_url(admin_client, admin_user, ranged):
+@pytest.mark.usefixtures("ranged")
+def test_release_is_scoped_to_the_customer_in_the_url(admin_client, admin_user):
     acme, other = CustomerFactory(), CustomerFactory()
     block = services.number_block_assign(actor=admin_user, customer=acme)
     response = admin_client.post(reverse("customers:number_block_release", args=[other.pk, block.pk]))
@@ -106,7 +109,8 @@ def test_release_is_scoped_to_the_customer_in_the_url(admin_client, admin_user, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_plus_get_two_blocks(ranged):
+@pytest.mark.usefixtures("ranged")
+def test_two_simultaneous_plus_get_two_blocks():
     actor = AdminFactory()
     customers = [CustomerFactory(), CustomerFactory()]
     barrier, errors = threading.Barrier(2), []
