@@ -19,6 +19,7 @@ def test_customer_tabs_in_order_and_routing_comes_from_the_routing_app():
     admin = AdminFactory()
     assert labels("customers.customer", admin, customer.pk) == [
         "Main",
+        "Summary",
         "Authentication",
         "Routing",
         "Payments",
