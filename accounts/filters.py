@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from connexcs.filters import BooleanFilter
+
 from .choices import Role
 from .models import PermissionGroup, User
 
@@ -8,7 +10,7 @@ from .models import PermissionGroup, User
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     role = django_filters.ChoiceFilter(label="Role", choices=Role.choices)
-    is_active = django_filters.BooleanFilter(label="Active")
+    is_active = BooleanFilter(label="Active")
 
     class Meta:
         model = User

@@ -1,5 +1,7 @@
 import django_filters
 
+from connexcs.filters import BooleanFilter
+
 from .choices import Frequency, PackageType
 from .models import CustomerPackage, Package
 
@@ -8,7 +10,7 @@ class PackageFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name")
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices)
     type = django_filters.ChoiceFilter(choices=PackageType.choices)
-    enabled = django_filters.BooleanFilter()
+    enabled = BooleanFilter()
 
     class Meta:
         model = Package

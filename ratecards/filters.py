@@ -1,5 +1,6 @@
 import django_filters
-from django import forms
+
+from connexcs.filters import BooleanFilter
 
 from .models import CustomerCard, ExchangeRate, ProviderCard, ProviderCardRevision, ProviderRate
 
@@ -19,9 +20,7 @@ class ProviderCardFilterSet(django_filters.FilterSet):
 class CustomerCardFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     currency = django_filters.CharFilter(**CURRENCY_FILTER)
-    stale = django_filters.BooleanFilter(
-        widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
-    )
+    stale = BooleanFilter()
 
     class Meta:
         model = CustomerCard

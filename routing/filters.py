@@ -1,10 +1,12 @@
 import django_filters
 
+from connexcs.filters import BooleanFilter
+
 from .models import ApiToken, IngressRoute
 
 
 class IngressRouteFilterSet(django_filters.FilterSet):
-    enabled = django_filters.BooleanFilter()
+    enabled = BooleanFilter()
 
     class Meta:
         model = IngressRoute
@@ -13,7 +15,7 @@ class IngressRouteFilterSet(django_filters.FilterSet):
 
 class ApiTokenFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
-    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label="Active")
+    active = BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label="Active")
 
     class Meta:
         model = ApiToken
